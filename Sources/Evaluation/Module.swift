@@ -1,0 +1,1 @@
+// \(m) module; see docs/architecture.md.
