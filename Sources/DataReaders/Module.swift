@@ -1,3 +1,0 @@
-import CZlib
-/// The zlib version linked in.
-public func zlibVersionString() -> String { String(cString: zlibVersion()) }
