@@ -1,0 +1,158 @@
+import LinearAlgebra
+import MLCore
+
+/// Full-batch solvers that minimize the Linear Learner objective to a stated tolerance.
+///
+/// The objective is the one documented on `Regularization`:
+/// `F(W, b) = (1/S) Σ s_i ℓ(x_i·Wᵀ + b, y_i) + (l2/2)(‖W‖² + m‖b‖²) + l1‖W‖₁`.
+/// The method depends on the loss (reported in `SolverReport.method`):
+///
+/// | loss | l1 = 0 | l1 > 0 |
+/// |---|---|---|
+/// | squared | `normal-equations` (Cholesky; `+eigen-fallback` when singular) | `normal-equations+coordinate-descent` |
+/// | logistic, huber, ε-insensitive squared | `newton` when d ≤ `newtonMaxFeatures`, else `lbfgs` | `owlqn` |
+/// | softmax | `lbfgs` | `owlqn` |
+/// | absolute, quantile, ε-insensitive absolute, hinge | `irls` | `irls+coordinate-descent` |
+///
+/// Everything runs on `options.threads` threads: data passes split rows among workers (OpenBLAS at
+/// one thread inside them); the monitor is called on the calling thread.
+public enum ExactSolver {
+    /// Fits `problem` under `loss` and `regularization`.
+    ///
+    /// Returns coefficients with `loss.outputs` rows and a report. `monitor`, when given, is called
+    /// after every iteration with the current objective and coefficients; returning false stops
+    /// the solver, which then returns those coefficients with `stoppedByMonitor = true` (the
+    /// normal equations call it once, with the solution).
+    ///
+    /// Throws `OptmlError.user` for inputs that cannot define the objective (no rows, negative or
+    /// all-zero weights, softmax labels outside `0 ..< k`, non-finite labels or weights) and
+    /// `OptmlError.algorithm` for numerical failures (non-finite values reached, LAPACK errors).
+    public static func fit(
+        _ problem: LinearProblem, loss: LinearLoss, regularization: Regularization,
+        options: ExactSolverOptions = ExactSolverOptions(), monitor: SolverMonitor? = nil
+    ) throws(OptmlError) -> (LinearCoefficients, SolverReport) {
+        let n = problem.features.rows
+        let d = problem.features.columns
+        let k = loss.outputs
+        try validate(problem, loss: loss)
+        let totalWeight = problem.totalWeight
+        let intercept = problem.fitIntercept
+        let threads = options.threads
+
+        func coefficients(_ theta: [Double]) -> LinearCoefficients {
+            let weights = DenseMatrix(rows: k, columns: d, storage: Array(theta[0 ..< k * d]))
+            let intercepts = intercept ? Array(theta[(k * d) ..< (k * d + k)]) : [Double](repeating: 0, count: k)
+            return LinearCoefficients(weights: weights, intercepts: intercepts)
+        }
+        func report(_ iteration: Int, _ value: Double, _ theta: [Double]) -> Bool {
+            guard let monitor else { return true }
+            return monitor(SolverProgress(iteration: iteration, objective: value, coefficients: coefficients(theta)))
+        }
+
+        return try problem.features.storage.withUnsafeBufferPointer { xBuffer throws(OptmlError) in
+            try problem.labels.withUnsafeBufferPointer { yBuffer throws(OptmlError) in
+                try withOptionalBuffer(problem.weights) { sPointer throws(OptmlError) in
+                    // A zero-size matrix has no base address; any valid pointer serves for d = 0.
+                    let x = xBuffer.baseAddress ?? UnsafePointer(yBuffer.baseAddress!)
+                    let y = yBuffer.baseAddress!
+                    switch loss {
+                    case .squared:
+                        let outcome = try NormalEquations(
+                            x: x, labels: y, weights: sPointer, rows: n, features: d, intercept: intercept,
+                            regularization: regularization, totalWeight: totalWeight, threads: threads,
+                            maxIterations: options.maxIterations, tolerance: options.tolerance
+                        ).solve()
+                        let stopped = !report(1, outcome.objective, outcome.theta)
+                        return (coefficients(outcome.theta),
+                                SolverReport(method: outcome.method, iterations: outcome.iterations, converged: true,
+                                             objective: outcome.objective, history: [outcome.objective], stoppedByMonitor: stopped))
+
+                    case .absolute, .quantile, .epsilonInsensitiveAbsolute, .hinge:
+                        let outcome = try ReweightedLeastSquares(
+                            x: x, labels: y, weights: sPointer, rows: n, features: d, intercept: intercept, loss: loss,
+                            regularization: regularization, totalWeight: totalWeight, threads: threads,
+                            maxIterations: options.maxIterations, tolerance: options.tolerance
+                        ).minimize(report: report)
+                        return (coefficients(outcome.theta),
+                                makeReport(regularization.l1 > 0 ? "irls+coordinate-descent" : "irls", outcome))
+
+                    default:
+                        let objective = SmoothObjective(
+                            x: x, labels: y, weights: sPointer, rows: n, features: d, intercept: intercept,
+                            loss: smoothLoss(loss), regularization: regularization, totalWeight: totalWeight, threads: threads)
+                        let start = [Double](repeating: 0, count: objective.parameterCount)
+                        let quasiNewton = QuasiNewton(
+                            objective: objective, l1: regularization.l1, penalizedCount: k * d,
+                            maxIterations: options.maxIterations, tolerance: options.tolerance, historySize: options.historySize)
+                        if k == 1 && regularization.l1 == 0 && d <= options.newtonMaxFeatures {
+                            let (newton, complete) = try NewtonMethod(
+                                objective: objective, regularization: regularization, totalWeight: totalWeight, threads: threads,
+                                maxIterations: options.maxIterations, tolerance: options.tolerance
+                            ).minimize(from: start, report: report)
+                            if complete { return (coefficients(newton.theta), makeReport("newton", newton)) }
+                            // Newton stalled (singular Hessian in a flat region): finish with L-BFGS.
+                            let rest = QuasiNewton(
+                                objective: objective, l1: 0, penalizedCount: k * d,
+                                maxIterations: max(1, options.maxIterations - newton.iterations), tolerance: options.tolerance,
+                                historySize: options.historySize)
+                            let offset = newton.iterations
+                            var outcome = try rest.minimize(from: newton.theta) { i, v, t in report(offset + i, v, t) }
+                            outcome.iterations += offset
+                            outcome.history = newton.history + outcome.history
+                            return (coefficients(outcome.theta), makeReport("newton+lbfgs", outcome))
+                        }
+                        let outcome = try quasiNewton.minimize(from: start, report: report)
+                        return (coefficients(outcome.theta), makeReport(regularization.l1 > 0 ? "owlqn" : "lbfgs", outcome))
+                    }
+                }
+            }
+        }
+    }
+
+    private static func makeReport(_ method: String, _ outcome: QuasiNewton.Outcome) -> SolverReport {
+        SolverReport(method: method, iterations: outcome.iterations, converged: outcome.converged,
+                     objective: outcome.objective, history: outcome.history, stoppedByMonitor: outcome.stoppedByMonitor)
+    }
+
+    private static func smoothLoss(_ loss: LinearLoss) -> SmoothObjective.Loss {
+        switch loss {
+        case .squared: return .squared
+        case .logistic: return .logistic
+        case .huber(let delta): return .huber(delta)
+        case .epsilonInsensitiveSquared(let eps): return .epsilonInsensitiveSquared(eps)
+        case .softmax(let k): return .softmax(k)
+        case .absolute, .quantile, .epsilonInsensitiveAbsolute, .hinge:
+            preconditionFailure("\(loss) is not smooth")
+        }
+    }
+
+    private static func validate(_ problem: LinearProblem, loss: LinearLoss) throws(OptmlError) {
+        let n = problem.features.rows
+        guard n > 0 else { throw OptmlError.user("cannot fit a linear model on zero rows") }
+        if let weights = problem.weights {
+            for (i, s) in weights.enumerated() where !(s >= 0 && s.isFinite) {
+                throw OptmlError.user("example \(i) has weight \(s); weights must be finite and non-negative")
+            }
+            guard problem.totalWeight > 0 else {
+                throw OptmlError.user("all \(n) example weights are zero; at least one example needs a positive weight")
+            }
+        }
+        for (i, y) in problem.labels.enumerated() where !y.isFinite {
+            throw OptmlError.user("example \(i) has label \(y); labels must be finite")
+        }
+        if case .softmax(let k) = loss {
+            guard k >= 2 else { throw OptmlError.user("softmax needs at least 2 classes, got \(k)") }
+            for (i, y) in problem.labels.enumerated() where !(y >= 0 && y < Double(k) && y == y.rounded()) {
+                throw OptmlError.user("example \(i) has label \(y); softmax with \(k) classes needs integer labels 0 … \(k - 1)")
+            }
+        }
+    }
+}
+
+/// Calls `body` with the array's base address, or nil for a nil array.
+private func withOptionalBuffer<R>(
+    _ array: [Double]?, _ body: (UnsafePointer<Double>?) throws(OptmlError) -> R
+) throws(OptmlError) -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { buffer throws(OptmlError) in try body(buffer.baseAddress) }
+}

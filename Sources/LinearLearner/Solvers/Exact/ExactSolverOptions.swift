@@ -1,0 +1,32 @@
+import LinearAlgebra
+
+/// Settings of `ExactSolver`.
+public struct ExactSolverOptions: Sendable, Equatable {
+    /// Iteration cap of the iterative methods (L-BFGS, OWL-QN, Newton, IRLS). Default 1000.
+    public var maxIterations: Int
+    /// Convergence tolerance, relative: gradient methods stop when `‖∇F‖∞ ≤ tolerance · max(1, |F|)`
+    /// (the pseudo-gradient with L1); IRLS stops when the objective's relative change over an
+    /// iteration falls below it; coordinate descent when no coordinate moves by more than it
+    /// (relative to the largest). Default 1e-7.
+    public var tolerance: Double
+    /// Threads for the data passes and BLAS. Default: all available cores.
+    public var threads: Int
+    /// Number of curvature pairs L-BFGS and OWL-QN remember. Default 10.
+    public var historySize: Int
+    /// Largest feature count for which Newton's method (a d × d Cholesky per iteration) is used
+    /// for single-output smooth losses without L1 instead of L-BFGS. Default 200.
+    public var newtonMaxFeatures: Int
+
+    public init(
+        maxIterations: Int = 1000, tolerance: Double = 1e-7, threads: Int = BLASThreads.availableCores,
+        historySize: Int = 10, newtonMaxFeatures: Int = 200
+    ) {
+        precondition(maxIterations >= 1 && tolerance > 0 && threads >= 1 && historySize >= 1 && newtonMaxFeatures >= 0,
+                     "invalid ExactSolverOptions")
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.threads = threads
+        self.historySize = historySize
+        self.newtonMaxFeatures = newtonMaxFeatures
+    }
+}

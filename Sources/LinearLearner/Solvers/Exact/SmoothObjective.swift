@@ -1,0 +1,199 @@
+import Foundation
+import LinearAlgebra
+import MLCore
+
+/// The smooth part of the objective — `(1/S) Σ s_i ℓ(x_i·Wᵀ + b, y_i) + (l2/2)(‖W‖² + m‖b‖²)`,
+/// without the L1 term — with its gradient, in one fused pass over the data.
+///
+/// Parameters are a flat vector `θ = [W (k × d row-major), b (k, only with an intercept)]`.
+/// Each worker streams its rows in blocks: scores `P_b = X_b Wᵀ` (`dgemv`/`dgemm`), the per-row
+/// loss and derivative, then `∇W += G_bᵀ X_b` while the block is still in cache. Workers keep
+/// their own gradient buffers, reduced at the end. Allocation happens once, in `init`.
+final class SmoothObjective {
+    enum Loss {
+        case squared, logistic, huber(Double), epsilonInsensitiveSquared(Double), softmax(Int)
+    }
+
+    let x: UnsafePointer<Double>
+    let labels: UnsafePointer<Double>
+    let weights: UnsafePointer<Double>?
+    let rows: Int
+    let features: Int
+    let outputs: Int
+    let intercept: Bool
+    let loss: Loss
+    let l2: Double
+    let interceptL2: Double
+    let inverseTotalWeight: Double
+    /// Length of θ.
+    let parameterCount: Int
+    /// Number of passes over the data so far.
+    private(set) var evaluations = 0
+
+    private let workers: RowWorkers
+    private let scores: UnsafeMutablePointer<Double>
+    private let gradients: UnsafeMutablePointer<Double>
+    private let partialLoss: UnsafeMutablePointer<Double>
+
+    /// `x`, `labels` and `weights` must stay valid for the object's lifetime (the caller holds
+    /// the arrays in `withUnsafeBufferPointer`).
+    init(
+        x: UnsafePointer<Double>, labels: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        rows: Int, features: Int, intercept: Bool, loss: Loss, regularization: Regularization,
+        totalWeight: Double, threads: Int
+    ) {
+        self.x = x
+        self.labels = labels
+        self.weights = weights
+        self.rows = rows
+        self.features = features
+        self.intercept = intercept
+        self.loss = loss
+        if case .softmax(let k) = loss { outputs = k } else { outputs = 1 }
+        l2 = regularization.l2
+        interceptL2 = regularization.l2 * regularization.interceptL2Multiplier
+        inverseTotalWeight = 1 / totalWeight
+        parameterCount = outputs * features + (intercept ? outputs : 0)
+        workers = RowWorkers(rows: rows, threads: threads)
+        scores = .allocate(capacity: workers.count * RowWorkers.blockRows * outputs)
+        gradients = .allocate(capacity: workers.count * parameterCount)
+        partialLoss = .allocate(capacity: workers.count)
+    }
+
+    deinit {
+        scores.deallocate()
+        gradients.deallocate()
+        partialLoss.deallocate()
+    }
+
+    /// `F(θ)` (smooth part) and `∇F(θ)` into `gradient` (`parameterCount` values).
+    ///
+    /// When `curvature` is given (single-output losses only), row `i`'s `s_i · ℓ''(p_i, y_i)` is
+    /// written to `curvature[i]` — the diagonal of the Hessian's data term, for Newton's method.
+    func evaluate(_ theta: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>? = nil) -> Double {
+        evaluations += 1
+        switch loss {
+        case .squared: workers.run { w, r in scalarPass(SquaredKernel(), theta, w, r, curvature) }
+        case .logistic: workers.run { w, r in scalarPass(LogisticKernel(), theta, w, r, curvature) }
+        case .huber(let delta): workers.run { w, r in scalarPass(HuberKernel(delta: delta), theta, w, r, curvature) }
+        case .epsilonInsensitiveSquared(let eps):
+            workers.run { w, r in scalarPass(EpsilonInsensitiveSquaredKernel(epsilon: eps), theta, w, r, curvature) }
+        case .softmax: workers.run { w, r in softmaxPass(theta, w, r) }
+        }
+        // Reduce the workers' buffers, scale by 1/S and add the ridge terms.
+        let p = parameterCount
+        var lossSum = 0.0
+        for i in 0 ..< p { gradient[i] = 0 }
+        for w in 0 ..< workers.count {
+            lossSum += partialLoss[w]
+            BLAS.axpy(p, 1, gradients + w * p, gradient)
+        }
+        BLAS.scal(p, inverseTotalWeight, gradient)
+        let weightCount = outputs * features
+        var squares = 0.0
+        for j in 0 ..< weightCount {
+            squares += theta[j] * theta[j]
+            gradient[j] += l2 * theta[j]
+        }
+        var interceptSquares = 0.0
+        if intercept {
+            for c in 0 ..< outputs {
+                let b = theta[weightCount + c]
+                interceptSquares += b * b
+                gradient[weightCount + c] += interceptL2 * b
+            }
+        }
+        return lossSum * inverseTotalWeight + 0.5 * (l2 * squares + interceptL2 * interceptSquares)
+    }
+
+    /// One worker's share for a single-output loss; θ = [w (d), b].
+    @inline(__always)
+    private func scalarPass<K: ScalarLossKernel>(
+        _ kernel: K, _ theta: UnsafePointer<Double>, _ worker: Int, _ range: Range<Int>, _ curvature: UnsafeMutablePointer<Double>?
+    ) {
+        let d = features
+        let g = gradients + worker * parameterCount
+        g.initialize(repeating: 0, count: parameterCount)
+        let block = scores + worker * RowWorkers.blockRows
+        let b = intercept ? theta[d] : 0
+        var lossSum = 0.0
+        var interceptGradient = 0.0
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let m = min(RowWorkers.blockRows, range.upperBound - start)
+            let xb = x + start * d
+            // p_b = X_b w: row-major m × d block, lda d.
+            BLAS.gemv(transpose: false, m: m, n: d, alpha: 1, a: xb, lda: d, x: theta, beta: 0, y: block)
+            for i in 0 ..< m {
+                let row = start + i
+                let s = weights?[row] ?? 1
+                let p = block[i] + b
+                if let curvature {
+                    let (v, dv, c) = kernel.valueDerivativeCurvature(p, labels[row])
+                    lossSum += s * v
+                    block[i] = s * dv
+                    curvature[row] = s * c
+                } else {
+                    let (v, dv) = kernel.valueAndDerivative(p, labels[row])
+                    lossSum += s * v
+                    block[i] = s * dv
+                }
+                interceptGradient += block[i]
+            }
+            // ∇w += X_bᵀ g_b while X_b is in cache.
+            BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: xb, lda: d, x: block, beta: 1, y: g)
+            start += m
+        }
+        if intercept { g[d] = interceptGradient }
+        partialLoss[worker] = lossSum
+    }
+
+    /// One worker's share for the k-class cross entropy; θ = [W (k × d), b (k)].
+    private func softmaxPass(_ theta: UnsafePointer<Double>, _ worker: Int, _ range: Range<Int>) {
+        let d = features
+        let k = outputs
+        let g = gradients + worker * parameterCount
+        g.initialize(repeating: 0, count: parameterCount)
+        let block = scores + worker * RowWorkers.blockRows * k
+        let bias = theta + k * d
+        var lossSum = 0.0
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let m = min(RowWorkers.blockRows, range.upperBound - start)
+            let xb = x + start * d
+            // P_b (m × k, ld k) = X_b (m × d, ld d) · Wᵀ with W stored k × d (ld d).
+            BLAS.gemm(transA: false, transB: true, m: m, n: k, k: d, alpha: 1, a: xb, lda: d, b: theta, ldb: d, beta: 0, c: block, ldc: k)
+            for i in 0 ..< m {
+                let row = start + i
+                let s = weights?[row] ?? 1
+                let p = block + i * k
+                var largest = -Double.infinity
+                for c in 0 ..< k {
+                    if intercept { p[c] += bias[c] }
+                    largest = max(largest, p[c])
+                }
+                let label = Int(labels[row])
+                let shiftedLabelScore = p[label] - largest
+                // Stable log-sum-exp: shift by the largest score before exponentiating.
+                var sum = 0.0
+                for c in 0 ..< k {
+                    p[c] = exp(p[c] - largest)
+                    sum += p[c]
+                }
+                let inverse = 1 / sum
+                // −log softmax_y = log Σ_c e^{p_c − max} − (p_y − max); sum ≥ 1, so no overflow.
+                lossSum += s * (log(sum) - shiftedLabelScore)
+                for c in 0 ..< k { p[c] *= s * inverse }
+                p[label] -= s
+            }
+            // ∇W (k × d) += G_bᵀ (k × m) · X_b (m × d): G_b is m × k row-major, so transA.
+            BLAS.gemm(transA: true, transB: false, m: k, n: d, k: m, alpha: 1, a: block, lda: k, b: xb, ldb: d, beta: 1, c: g, ldc: d)
+            if intercept {
+                let gb = g + k * d
+                for i in 0 ..< m { for c in 0 ..< k { gb[c] += block[i * k + c] } }
+            }
+            start += m
+        }
+        partialLoss[worker] = lossSum
+    }
+}
