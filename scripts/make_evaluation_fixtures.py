@@ -201,6 +201,15 @@ def binary_cases(rng):
     w = rng.integers(1, 6, size=n).astype(float)
     cases.append(binary_case("raw_scores_weighted", y, s, w, 0.0, False))
 
+    # Large enough for the radix-sort path of the Swift sweep (ScoreSort.radixThreshold = 4096):
+    # three-decimal probabilities, so about a thousand tied groups, and weights with zeros.
+    n = 5000
+    s = np.round(rng.beta(2, 3, size=n), 3)
+    y = (rng.uniform(size=n) < s).astype(float)
+    w = np.round(rng.uniform(0, 2, size=n), 2)
+    w[rng.uniform(size=n) < 0.05] = 0.0
+    cases.append(binary_case("large_ties_weighted", y, s, w, 0.5, True))
+
     # Every score equal: the ROC curve is one diagonal step, AUC = 0.5.
     s = np.full(8, 0.5)
     y = np.array([1, 0, 1, 1, 0, 0, 0, 1], dtype=float)
@@ -374,11 +383,11 @@ def multiclass_cases(rng):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    rng = np.random.default_rng(20261125)
+    # One generator per file, so adding a case to one file leaves the others unchanged.
     files = {
-        "binary.json": binary_cases(rng),
-        "regression.json": regression_cases(rng),
-        "multiclass.json": multiclass_cases(rng),
+        "binary.json": binary_cases(np.random.default_rng(20261125)),
+        "regression.json": regression_cases(np.random.default_rng(20261126)),
+        "multiclass.json": multiclass_cases(np.random.default_rng(20261127)),
     }
     for name, cases in files.items():
         path = os.path.join(OUT, name)

@@ -4,14 +4,15 @@
 ///
 /// Entry `i` describes the classifier "positive iff score >= thresholds[i]". Examples of weight
 /// zero are dropped first (as scikit-learn does since 1.3), so they create no thresholds. Cost:
-/// one O(n log n) sort of (score, weight, label) records and one linear pass.
+/// one sort of (score, signed weight) records (`ScoreSort`: a radix sort, O(n), for large
+/// inputs; a comparison sort, O(n log n), for small ones) and one linear pass.
 struct ThresholdSweep {
     /// Distinct scores of the examples with non-zero weight, strictly decreasing.
-    private(set) var thresholds: [Double] = []
+    let thresholds: [Double]
     /// Weight of positives with score >= `thresholds[i]`.
-    private(set) var truePositives: [Double] = []
+    let truePositives: [Double]
     /// Weight of negatives with score >= `thresholds[i]`.
-    private(set) var falsePositives: [Double] = []
+    let falsePositives: [Double]
 
     /// Total positive weight.
     var positiveWeight: Double { truePositives.last ?? 0 }
@@ -19,38 +20,42 @@ struct ThresholdSweep {
     var negativeWeight: Double { falsePositives.last ?? 0 }
     var count: Int { thresholds.count }
 
-    private struct Entry {
-        var score: Double
-        var weight: Double
-        var isPositive: Bool
-    }
-
     /// Builds the sweep. Inputs must already be validated (0/1 labels, finite scores).
     init(labels: [Double], scores: [Double], weights: [Double]?) {
         let n = labels.count
-        var entries: [Entry] = []
-        entries.reserveCapacity(n)
+        var items: [SignedWeightedScore] = []
+        items.reserveCapacity(n)
         for i in 0 ..< n {
             let w = weights?[i] ?? 1
             if w == 0 { continue }
-            entries.append(Entry(score: scores[i], weight: w, isPositive: labels[i] == 1))
+            items.append(SignedWeightedScore(score: scores[i], signedWeight: labels[i] == 1 ? w : -w))
         }
-        entries.sort { $0.score > $1.score }
+        ScoreSort.sortDescending(&items)
 
+        // Local arrays (not `self`'s) inside the loop: no exclusivity checks per append.
+        var thresholds: [Double] = []
+        var truePositives: [Double] = []
+        var falsePositives: [Double] = []
+        thresholds.reserveCapacity(items.count)
+        truePositives.reserveCapacity(items.count)
+        falsePositives.reserveCapacity(items.count)
         var tp = 0.0
         var fp = 0.0
-        entries.withUnsafeBufferPointer { sorted in
+        items.withUnsafeBufferPointer { sorted in
             for i in sorted.indices {
-                let e = sorted[i]
-                if e.isPositive { tp += e.weight } else { fp += e.weight }
+                let item = sorted[i]
+                if item.signedWeight > 0 { tp += item.signedWeight } else { fp -= item.signedWeight }
                 // Close a group at the last entry of each run of equal scores.
-                if i == sorted.count - 1 || sorted[i + 1].score != e.score {
-                    thresholds.append(e.score)
+                if i == sorted.count - 1 || sorted[i + 1].score != item.score {
+                    thresholds.append(item.score)
                     truePositives.append(tp)
                     falsePositives.append(fp)
                 }
             }
         }
+        self.thresholds = thresholds
+        self.truePositives = truePositives
+        self.falsePositives = falsePositives
     }
 
     /// The confusion counts of the classifier "positive iff score >= thresholds[i]".
