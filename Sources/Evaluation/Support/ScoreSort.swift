@@ -8,9 +8,10 @@ struct SignedWeightedScore {
 
 /// Sorting by decreasing score for the ranking metrics.
 ///
-/// Large inputs use a least-significant-digit radix sort on the IEEE-754 bit pattern: O(n), and
-/// about ten times faster than the standard library's comparison sort on a million doubles
-/// (0.35 s → ~0.03 s), which matters because ROC AUC and threshold selection run on whole
+/// Large inputs use a least-significant-digit radix sort on the IEEE-754 bit pattern: O(n), six
+/// passes of 11-bit digits, skipping digits every key shares. On a million scores it measured
+/// two to three times faster than the standard library's comparison sort (ROC AUC 0.36 s →
+/// 0.11 s end to end), which matters because ROC AUC and threshold selection run on whole
 /// validation channels. Order among equal scores is unspecified; callers merge ties.
 enum ScoreSort {
     /// Below this size a comparison sort wins (the radix sort pays for its histograms).
