@@ -37,24 +37,38 @@ import Testing
         }
     }
 
+    /// The solver's batch gradient over `rows`, staged through `stagingRows` rows at a time
+    /// (default: what the solver uses).
+    static func batchGradient(
+        _ p: LinearProblem, _ loss: LinearLoss, _ r: Regularization, at theta: [Double], rows: [Int], stagingRows: Int? = nil
+    ) -> [Double] {
+        var out = [Double](repeating: 0, count: theta.count)
+        var scratch = [Double](repeating: 0, count: loss.outputs)
+        withObjective(p, loss, r) { objective in
+            var staging = [Double](
+                repeating: 0, count: (stagingRows ?? objective.stagingRows(batchSize: rows.count)) * p.featureCount)
+            rows.withUnsafeBufferPointer { batch in
+                theta.withUnsafeBufferPointer { t in
+                    out.withUnsafeMutableBufferPointer { o in
+                        scratch.withUnsafeMutableBufferPointer { work in
+                            staging.withUnsafeMutableBufferPointer { stage in
+                                objective.batchGradient(batch, at: t, into: o, scratch: work, staging: stage)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     @Test(arguments: losses)
     func fullBatchGradientMatchesFiniteDifferences(_ loss: LinearLoss) {
         let p = Self.problem(for: loss)
         let r = Regularization(l2: 0.3, interceptL2Multiplier: 0.5)
         var g = SeededGenerator(seed: 1)
         let theta = (0 ..< loss.outputs * 4).map { _ in 0.5 * g.nextGaussian() }
-        let all = Array(0 ..< p.exampleCount)
-        var gradient = [Double](repeating: 0, count: theta.count)
-        var scratch = [Double](repeating: 0, count: loss.outputs)
-        Self.withObjective(p, loss, r) { objective in
-            all.withUnsafeBufferPointer { batch in
-                theta.withUnsafeBufferPointer { t in
-                    gradient.withUnsafeMutableBufferPointer { out in
-                        scratch.withUnsafeMutableBufferPointer { objective.batchGradient(batch, at: t, into: out, scratch: $0) }
-                    }
-                }
-            }
-        }
+        let gradient = Self.batchGradient(p, loss, r, at: theta, rows: Array(0 ..< p.exampleCount))
         let h = 1e-6
         for j in theta.indices {
             var plus = theta, minus = theta
@@ -85,20 +99,7 @@ import Testing
         let p = Self.problem(for: loss)
         let r = Regularization(l2: 0.2)
         let theta = [0.3, -0.2, 0.1, 0.05]
-        func gradient(_ rows: [Int]) -> [Double] {
-            var out = [Double](repeating: 0, count: 4)
-            var scratch = [0.0]
-            Self.withObjective(p, loss, r) { objective in
-                rows.withUnsafeBufferPointer { batch in
-                    theta.withUnsafeBufferPointer { t in
-                        out.withUnsafeMutableBufferPointer { o in
-                            scratch.withUnsafeMutableBufferPointer { objective.batchGradient(batch, at: t, into: o, scratch: $0) }
-                        }
-                    }
-                }
-            }
-            return out
-        }
+        func gradient(_ rows: [Int]) -> [Double] { Self.batchGradient(p, loss, r, at: theta, rows: rows) }
         let full = gradient(Array(0 ..< 25))
         let parts = [Array(0 ..< 10), Array(10 ..< 17), Array(17 ..< 25)]
         var average = [Double](repeating: 0, count: 4)
@@ -107,5 +108,19 @@ import Testing
             for j in 0 ..< 4 { average[j] += gPart[j] * Double(part.count) / 25 }
         }
         for j in 0 ..< 4 { #expect(abs(average[j] - full[j]) <= 1e-14) }
+    }
+
+    /// Rows are copied into the staging buffer in chunks; the chunk size changes nothing, bit for bit.
+    @Test(arguments: losses)
+    func stagingChunkSizeDoesNotChangeTheGradient(_ loss: LinearLoss) {
+        let p = Self.problem(for: loss)
+        let r = Regularization(l2: 0.1)
+        var g = SeededGenerator(seed: 4)
+        let theta = (0 ..< loss.outputs * 4).map { _ in g.nextGaussian() }
+        let rows = [3, 17, 0, 9, 9, 24, 11, 5, 20, 1, 14]
+        let reference = Self.batchGradient(p, loss, r, at: theta, rows: rows)
+        for chunk in [1, 2, 7, 11] {
+            #expect(Self.batchGradient(p, loss, r, at: theta, rows: rows, stagingRows: chunk) == reference, "chunk \(chunk)")
+        }
     }
 }

@@ -245,6 +245,18 @@ import Testing
         #expect(throws: OptmlError.user("Every example weight is 0; at least one row must have a positive weight.")) {
             _ = try StochasticSolver.fit(zeroWeights, loss: .softmax(classes: 3), regularization: Regularization(), options: o)
         }
+        var missing = p
+        missing.features[6, 1] = .nan
+        #expect(throws: OptmlError.user(
+            "Feature value nan at row 6, column 1 is not finite; the stochastic optimizer needs finite features (impute or drop missing values first)."
+        )) {
+            _ = try StochasticSolver.fit(missing, loss: .softmax(classes: 3), regularization: Regularization(), options: o)
+        }
+        var infiniteLabel = StochasticTestProblems.make(.regression, rows: 10, features: 2)
+        infiniteLabel.labels[9] = .infinity
+        #expect(throws: OptmlError.user("Label inf at row 9 is not finite.")) {
+            _ = try StochasticSolver.fit(infiniteLabel, loss: .squared, regularization: Regularization(), options: o)
+        }
         let empty = LinearProblem(features: DenseMatrix(rows: 0, columns: 2), labels: [])
         #expect(throws: OptmlError.user("The training data has no rows; the stochastic optimizer needs at least one.")) {
             _ = try StochasticSolver.fit(empty, loss: .squared, regularization: Regularization(), options: o)

@@ -86,14 +86,19 @@ struct StochasticObjective {
         return total / totalWeight
     }
 
+    /// Rows the staging buffer of `batchGradient` holds: about 32 KiB of features, at least one row.
+    func stagingRows(batchSize: Int) -> Int { max(1, min(batchSize, 4096 / features)) }
+
     /// Writes into `gradient` the mini-batch gradient at `θ` over the rows listed in `batch`: the
     /// normalized loss gradient (see the type) plus `l2·W` and, with an intercept,
     /// `l2·interceptL2Multiplier·b`. The intercept entries are 0 without an intercept.
     ///
-    /// `scratch` holds at least `outputs` values. Cost O(|B|·d·outputs).
+    /// `scratch` holds at least `outputs` values; `staging` holds `stagingRows(batchSize:) · d`.
+    /// Cost O(|B|·d·outputs).
     func batchGradient(
         _ batch: UnsafeBufferPointer<Int>, at theta: UnsafeBufferPointer<Double>,
-        into gradient: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>
+        into gradient: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>,
+        staging: UnsafeMutableBufferPointer<Double>
     ) {
         let d = features
         let weightCount = outputs * d
@@ -102,45 +107,59 @@ struct StochasticObjective {
         let g = gradient.baseAddress!
         let gb = g + weightCount
         let base = x.baseAddress!
+        let stage = staging.baseAddress!
+        let chunk = staging.count / d
         gradient.update(repeating: 0)
 
-        if case .softmax = loss {
-            for i in batch {
-                let weight = s?[i] ?? 1
-                if weight == 0 { continue }
-                let row = base + i * d
-                var largest = -Double.infinity
-                for k in 0 ..< outputs {
-                    let z = stochasticDot(row, w + k * d, d) + b[k]
-                    scratch[k] = z
-                    largest = max(largest, z)
+        // The batch's rows lie scattered over the feature matrix. Copying a chunk of them into a
+        // small contiguous buffer first lets the memory system fetch many rows at once (the copies
+        // do not depend on each other), where the dot-then-axpy chain would wait for one row at a
+        // time; the arithmetic then runs on cached rows.
+        var first = 0
+        while first < batch.count {
+            let count = min(chunk, batch.count - first)
+            for t in 0 ..< count { (stage + t * d).update(from: base + batch[first + t] * d, count: d) }
+            if case .softmax = loss {
+                for t in 0 ..< count {
+                    let i = batch[first + t]
+                    let weight = s?[i] ?? 1
+                    if weight == 0 { continue }
+                    let row = UnsafePointer(stage + t * d)
+                    var largest = -Double.infinity
+                    for k in 0 ..< outputs {
+                        let z = stochasticDot(row, w + k * d, d) + b[k]
+                        scratch[k] = z
+                        largest = max(largest, z)
+                    }
+                    var sum = 0.0
+                    for k in 0 ..< outputs {
+                        let e = exp(scratch[k] - largest)
+                        scratch[k] = e
+                        sum += e
+                    }
+                    let label = Int(y[i])
+                    for k in 0 ..< outputs {
+                        // ∂(−log softmax_y)/∂z_k = softmax_k − [k = y].
+                        let r = weight * (scratch[k] / sum - (k == label ? 1 : 0))
+                        stochasticAxpy(r, row, g + k * d, d)
+                        gb[k] += r
+                    }
                 }
-                var sum = 0.0
-                for k in 0 ..< outputs {
-                    let e = exp(scratch[k] - largest)
-                    scratch[k] = e
-                    sum += e
-                }
-                let label = Int(y[i])
-                for k in 0 ..< outputs {
-                    // ∂(−log softmax_y)/∂z_k = softmax_k − [k = y].
-                    let r = weight * (scratch[k] / sum - (k == label ? 1 : 0))
-                    stochasticAxpy(r, row, g + k * d, d)
-                    gb[k] += r
+            } else {
+                for t in 0 ..< count {
+                    let i = batch[first + t]
+                    let weight = s?[i] ?? 1
+                    if weight == 0 { continue }
+                    let row = UnsafePointer(stage + t * d)
+                    let p = stochasticDot(row, w, d) + b[0]
+                    let r = weight * loss.derivative(prediction: p, label: y[i])
+                    if r != 0 {
+                        stochasticAxpy(r, row, g, d)
+                        gb[0] += r
+                    }
                 }
             }
-        } else {
-            for i in batch {
-                let weight = s?[i] ?? 1
-                if weight == 0 { continue }
-                let row = base + i * d
-                let p = stochasticDot(row, w, d) + b[0]
-                let r = weight * loss.derivative(prediction: p, label: y[i])
-                if r != 0 {
-                    stochasticAxpy(r, row, g, d)
-                    gb[0] += r
-                }
-            }
+            first += count
         }
 
         let meanWeight = totalWeight / Double(rows)

@@ -48,8 +48,8 @@ public enum StochasticSolver {
     ///   not stopped by the monitor and the last epoch changed `F` by at most `plateauTolerance`
     ///   relative to `max(1, |F|)`.
     /// - Throws: `OptmlError.user` for invalid options (named by hyperparameter), a problem with no
-    ///   rows or no feature columns, negative or non-finite example weights or a zero total weight,
-    ///   or a softmax label that is not a class index; `OptmlError.algorithm` when the objective
+    ///   rows or no feature columns, a NaN or infinite feature or label, negative or non-finite
+    ///   example weights or a zero total weight, or a softmax label that is not a class index; `OptmlError.algorithm` when the objective
     ///   becomes NaN or infinite (the learning rate is too large for the data).
     public static func fit(
         _ problem: LinearProblem, loss: LinearLoss, regularization: Regularization,
@@ -66,10 +66,21 @@ public enum StochasticSolver {
         let schedule = options.schedule(rowCount: n)
         let start = initialCoefficients(outputs: outputs, features: d, fitIntercept: problem.fitIntercept, options: options)
 
-        var theta = start.weights.storage + start.intercepts
-        var gradient = [Double](repeating: 0, count: theta.count)
-        var scratch = [Double](repeating: 0, count: outputs)
-        var order = Array(0 ..< n)
+        // Work buffers, allocated once per fit: parameters θ = [W, b], the batch gradient, the
+        // per-row output scratch, the row-staging buffer and the visiting order.
+        let theta = UnsafeMutableBufferPointer<Double>.allocate(capacity: weightCount + outputs)
+        defer { theta.deallocate() }
+        _ = theta.initialize(from: start.weights.storage + start.intercepts)
+        let gradient = UnsafeMutableBufferPointer<Double>.allocate(capacity: theta.count)
+        defer { gradient.deallocate() }
+        gradient.initialize(repeating: 0)
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: outputs)
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0)
+        let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        defer { order.deallocate() }
+        for i in 0 ..< n { order.initializeElement(at: i, to: i) }
+
         var shuffler = SeededGenerator(seed: options.seed ^ shuffleStreamSalt)
         var rule = StochasticUpdateRule(
             options: options, l1: regularization.l1, weightCount: weightCount,
@@ -85,34 +96,30 @@ public enum StochasticSolver {
                     let objective = StochasticObjective(
                         x: x, y: y, s: s, features: d, loss: loss, regularization: regularization,
                         fitIntercept: problem.fitIntercept, totalWeight: totalWeight)
+                    let staging = UnsafeMutableBufferPointer<Double>.allocate(
+                        capacity: objective.stagingRows(batchSize: batchSize) * d)
+                    defer { staging.deallocate() }
+                    staging.initialize(repeating: 0)
+
                     for epoch in 1 ... options.epochs {
-                        if options.shuffle { shuffleIndices(&order, using: &shuffler) }
-                        order.withUnsafeBufferPointer { rows in
-                            theta.withUnsafeMutableBufferPointer { parameters in
-                                gradient.withUnsafeMutableBufferPointer { g in
-                                    scratch.withUnsafeMutableBufferPointer { work in
-                                        var first = 0
-                                        while first < n {
-                                            let last = min(first + batchSize, n)
-                                            let batch = UnsafeBufferPointer(rebasing: rows[first ..< last])
-                                            objective.batchGradient(batch, at: UnsafeBufferPointer(parameters), into: g, scratch: work)
-                                            rule.apply(
-                                                rate: schedule.rate(afterUpdates: rule.updates),
-                                                gradient: UnsafeBufferPointer(g), to: parameters)
-                                            first = last
-                                        }
-                                    }
-                                }
-                            }
+                        if options.shuffle { shuffleIndices(order, using: &shuffler) }
+                        var first = 0
+                        while first < n {
+                            let last = min(first + batchSize, n)
+                            objective.batchGradient(
+                                UnsafeBufferPointer(rebasing: order[first ..< last]), at: UnsafeBufferPointer(theta),
+                                into: gradient, scratch: scratch, staging: staging)
+                            rule.apply(
+                                rate: schedule.rate(afterUpdates: rule.updates),
+                                gradient: UnsafeBufferPointer(gradient), to: theta)
+                            first = last
                         }
 
                         coefficients = LinearCoefficients(
                             weights: DenseMatrix(rows: outputs, columns: d, storage: Array(theta[0 ..< weightCount])),
                             intercepts: Array(theta[weightCount...]))
-                        let dataLoss = theta.withUnsafeBufferPointer { parameters in
-                            scratch.withUnsafeMutableBufferPointer { objective.dataLoss(parameters, scratch: $0) }
-                        }
-                        let value = dataLoss + regularization.penalty(coefficients)
+                        let value = objective.dataLoss(UnsafeBufferPointer(theta), scratch: scratch)
+                            + regularization.penalty(coefficients)
                         guard value.isFinite else {
                             throw OptmlError.algorithm(
                                 "The \(options.optimizer.rawValue) optimizer diverged in epoch \(epoch): the training objective became "
@@ -165,7 +172,7 @@ public enum StochasticSolver {
     /// Fisher–Yates shuffle in place. `j` is the high word of `r · (i + 1)` for a 64-bit draw `r`
     /// (Lemire's multiply-shift without rejection; bias below `n / 2⁶⁴`), written out so the order
     /// depends only on `SeededGenerator`, not on the standard library's shuffle algorithm.
-    static func shuffleIndices(_ order: inout [Int], using generator: inout SeededGenerator) {
+    static func shuffleIndices(_ order: UnsafeMutableBufferPointer<Int>, using generator: inout SeededGenerator) {
         var i = order.count - 1
         while i > 0 {
             let j = Int(truncatingIfNeeded: generator.next().multipliedFullWidth(by: UInt64(i + 1)).high)
@@ -180,6 +187,15 @@ public enum StochasticSolver {
         }
         guard problem.featureCount > 0 else {
             throw OptmlError.user("The training data has no feature columns; Linear Learner needs at least one feature.")
+        }
+        let d = problem.featureCount
+        for (index, value) in problem.features.storage.enumerated() where !value.isFinite {
+            throw OptmlError.user(
+                "Feature value \(value) at row \(index / d), column \(index % d) is not finite; "
+                    + "the stochastic optimizer needs finite features (impute or drop missing values first).")
+        }
+        for (i, label) in problem.labels.enumerated() where !label.isFinite {
+            throw OptmlError.user("Label \(label) at row \(i) is not finite.")
         }
         if let weights = problem.weights {
             for (i, w) in weights.enumerated() where !(w.isFinite && w >= 0) {
