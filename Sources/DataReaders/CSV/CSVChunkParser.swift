@@ -104,6 +104,22 @@ struct CSVChunkParser<T: DecimalConvertible> {
             var j = 0
             while true {
                 let field = p
+                // Fast path: a plain decimal directly followed by the separator this column
+                // expects (a comma, or the `\n` after the last feature).
+                let scan = scanDecimal(from: p, to: end)
+                if scan.status == .exact && scan.next < end
+                    && scan.next.pointee == (j == lastFeature ? UInt8(ascii: "\n") : UInt8(ascii: ","))
+                {
+                    let number = T.fromDecimal(
+                        mantissa: scan.mantissa, exponent: scan.exponent, negative: scan.negative, tables: tables)
+                    if number.isFinite {
+                        out[j] = number
+                        p = scan.next + 1
+                        if j == lastFeature { break }
+                        j += 1
+                        continue
+                    }
+                }
                 var value: T = 0
                 switch readField(&p, end, tables, &value) {
                 case .number: out[j] = value

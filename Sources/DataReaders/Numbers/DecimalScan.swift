@@ -73,11 +73,12 @@ func eightDigitValue(_ digits: UInt64) -> UInt64 {
     return v & 0xFFFF_FFFF
 }
 
-/// 10^n for n in 1...7.
+/// 10^n for n in 0...7.
 @inline(always)
 func powerOfTenUInt64(_ n: Int) -> UInt64 {
-    // LLVM turns a switch of constants into a table lookup.
-    switch n {
+    // LLVM turns this switch into a lookup in a constant table: one load, no branch.
+    switch n & 7 {
+    case 0: 1
     case 1: 10
     case 2: 100
     case 3: 1000
@@ -96,8 +97,59 @@ func powerOfTenUInt64(_ n: Int) -> UInt64 {
 ///
 /// Complexity O(length of the literal). The significand is accumulated in a `UInt64`; with more
 /// than 19 significant digits (leading zeros do not count) the status is `.manyDigits`.
+///
+/// The inlined fast path takes the shape of nearly every value in real data: an optional sign,
+/// at most 7 integer digits, an optional point and at most 8 fraction digits, no exponent. Two
+/// 8-byte loads find both digit runs and convert them (see `accumulateDigits`) without a branch
+/// per digit. Anything else, or fewer than 18 readable bytes, goes to `scanDecimalCompletely`.
 @inline(always)
 func scanDecimal(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> DecimalScan {
+    guard end - start >= 18 else { return scanDecimalCompletely(from: start, to: end) }
+    let first = start.pointee
+    let negative = first == UInt8(ascii: "-")
+    let integerStart = start + (negative || first == UInt8(ascii: "+") ? 1 : 0)
+    let word1 = UInt64(littleEndian: UnsafeRawPointer(integerStart).loadUnaligned(as: UInt64.self))
+    let digits1 = word1 &- 0x3030_3030_3030_3030
+    let nonDigit1 = ((word1 &+ 0x4646_4646_4646_4646) | digits1) & 0x8080_8080_8080_8080
+    if nonDigit1 == 0 { return scanDecimalCompletely(from: start, to: end) }
+    let integerCount = nonDigit1.trailingZeroBitCount >> 3
+    // `<<` by 64 (no integer digits) gives 0, the value of an empty run.
+    var mantissa = eightDigitValue(digits1 << UInt64(64 - 8 * integerCount))
+    var next = integerStart + integerCount
+    var after = UInt8(truncatingIfNeeded: word1 >> UInt64(8 * integerCount))
+    var digitCount = integerCount
+    var exponent = 0
+    if after == UInt8(ascii: ".") {
+        next += 1
+        let word2 = UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self))
+        let digits2 = word2 &- 0x3030_3030_3030_3030
+        let nonDigit2 = ((word2 &+ 0x4646_4646_4646_4646) | digits2) & 0x8080_8080_8080_8080
+        if nonDigit2 == 0 {
+            mantissa = mantissa &* 100_000_000 &+ eightDigitValue(digits2)
+            next += 8
+            after = next.pointee
+            if after &- UInt8(ascii: "0") <= 9 { return scanDecimalCompletely(from: start, to: end) }
+            digitCount += 8
+            exponent = -8
+        } else {
+            let fractionCount = nonDigit2.trailingZeroBitCount >> 3
+            mantissa = mantissa &* powerOfTenUInt64(fractionCount)
+                &+ eightDigitValue(digits2 << UInt64(64 - 8 * fractionCount))
+            next += fractionCount
+            after = UInt8(truncatingIfNeeded: word2 >> UInt64(8 * fractionCount))
+            digitCount += fractionCount
+            exponent = -fractionCount
+        }
+    }
+    if digitCount == 0 || after | 0x20 == UInt8(ascii: "e") {
+        return scanDecimalCompletely(from: start, to: end)
+    }
+    return DecimalScan(status: .exact, next: next, mantissa: mantissa, exponent: exponent, negative: negative)
+}
+
+/// `scanDecimal` for every shape: exponents, long digit runs, the end of the buffer.
+@inline(never)
+func scanDecimalCompletely(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> DecimalScan {
     var p = start
     var negative = false
     if p < end {
