@@ -45,11 +45,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MLCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MLCoreTests", dependencies: ["MLCore", "TestSupport"]),
         .testTarget(name: "DataReadersTests", dependencies: ["DataReaders", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "LinearLearnerTests", dependencies: ["LinearLearner", "TestSupport"]),
-        .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TestSupport"], resources: [.copy("Golden")]),
+        .testTarget(name: "LinearLearnerTests", dependencies: ["LinearLearner", "TestSupport"],
+                    exclude: ["ExactSolvers/Fixtures", "ExactSolvers/make_fixtures.py"]),
+        .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ContainerRuntimeTests", dependencies: ["ContainerRuntime", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // Fixtures and golden files are read by path (relative to #filePath), not as bundle resources.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
 )

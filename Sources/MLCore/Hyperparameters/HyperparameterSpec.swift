@@ -17,6 +17,8 @@ public struct HyperparameterSpec: Sendable {
     /// Whether our implementation uses the value.
     public enum Effect: Sendable, Equatable {
         case honored
+        /// Used only under a condition (for example only by the stochastic optimizers), stated here.
+        case conditional(String)
         /// Accepted for compatibility with SageMaker's algorithm; has no effect here, for this reason.
         case noEffect(String)
     }
@@ -25,6 +27,8 @@ public struct HyperparameterSpec: Sendable {
     public var kind: Kind
     /// Whether `auto` is accepted in addition to the kind's values.
     public var acceptsAuto: Bool
+    /// Other literal words accepted besides the kind's values (e.g. `balanced`); they decode to `.text`.
+    public var words: [String]
     /// The default in wire form (`"auto"`, `"15"`, `"true"`); `nil` for a hyperparameter without default.
     public var defaultValue: String?
     public var required: Bool
@@ -32,12 +36,13 @@ public struct HyperparameterSpec: Sendable {
     public var effect: Effect
 
     public init(
-        _ name: String, _ kind: Kind, auto acceptsAuto: Bool = false, default defaultValue: String? = nil,
-        required: Bool = false, effect: Effect = .honored, _ summary: String
+        _ name: String, _ kind: Kind, auto acceptsAuto: Bool = false, words: [String] = [],
+        default defaultValue: String? = nil, required: Bool = false, effect: Effect = .honored, _ summary: String
     ) {
         self.name = name
         self.kind = kind
         self.acceptsAuto = acceptsAuto
+        self.words = words
         self.defaultValue = defaultValue
         self.required = required
         self.summary = summary
@@ -59,7 +64,8 @@ public struct HyperparameterSpec: Sendable {
         case .text(let description):
             base = description
         }
-        return acceptsAuto ? "'auto' or \(base)" : base
+        let literals = (acceptsAuto ? ["auto"] : []) + words
+        return literals.isEmpty ? base : literals.map { "'\($0)'" }.joined(separator: ", ") + " or \(base)"
     }
 
     /// A short type name for tables: `int`, `float`, `bool`, `choice`, `string`.

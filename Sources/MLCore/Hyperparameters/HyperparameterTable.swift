@@ -71,6 +71,7 @@ public struct HyperparameterTable: Sendable {
             OptmlError.user("Invalid hyperparameter value \(value.isEmpty ? "''" : value) for \(spec.name). Expecting: \(spec.expectation).")
         }
         if spec.acceptsAuto, value.lowercased() == "auto" { return .auto }
+        if spec.words.contains(value) { return .text(value) }
         switch spec.kind {
         case .integer(let bound):
             guard let number = Double(value), number.isFinite, number == number.rounded(),

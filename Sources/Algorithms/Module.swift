@@ -1,1 +1,0 @@
-// \(m) module; see docs/architecture.md.

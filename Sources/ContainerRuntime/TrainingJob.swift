@@ -1,0 +1,219 @@
+import Foundation
+import MLCore
+import DataReaders
+import Evaluation
+import Algorithms
+import LinearLearner
+
+/// optml's version, printed at start and recorded in artifacts' logs.
+public enum OptmlVersion {
+    public static let current = "0.1.0"
+}
+
+/// `optml train`: the SageMaker training contract from config files to model artifact.
+///
+/// The only place that reads `/opt/ml` for training. Errors become the failure file (cause first)
+/// and a non-zero exit code; the model is written atomically and only on success.
+public struct TrainingJob: Sendable {
+    public var paths: SageMakerPaths
+    public var environment: [String: String]
+    public var log: TrainingLog
+    public var stop: StopSignal
+
+    public init(paths: SageMakerPaths, environment: [String: String], log: TrainingLog, stop: StopSignal = .shared) {
+        self.paths = paths
+        self.environment = environment
+        self.log = log
+        self.stop = stop
+    }
+
+    /// Exit code for a job stopped by SIGTERM (128 + 15).
+    public static let stoppedExitCode: Int32 = 143
+
+    /// Runs the job and returns the process exit code; never throws.
+    public func run(arguments: [String] = []) -> Int32 {
+        log.line("optml \(OptmlVersion.current): Docker entrypoint called with argument(s): " + (["train"] + arguments).joined(separator: " "))
+        if !arguments.isEmpty {
+            log.line("Extra container arguments are not used by optml train and were ignored: \(arguments.joined(separator: " "))")
+        }
+        do {
+            try execute()
+            return 0
+        } catch let error as OptmlError {
+            log.line("Training failed. \(error.description)")
+            writeFailure(error.description)
+            return 1
+        } catch is TrainingCancelled {
+            let signal = stop.receivedSignal ?? "a stop request"
+            let message = "Training was stopped by \(signal) (StopTrainingJob or MaxRuntimeInSeconds) before it finished; no model was written."
+            log.line(message)
+            writeFailure(message)
+            return Self.stoppedExitCode
+        } catch {
+            let message = "PlatformError: \(error)"
+            log.line("Training failed. \(message)")
+            writeFailure(message)
+            return 1
+        }
+    }
+
+    func writeFailure(_ message: String) {
+        do {
+            try AtomicFile.write(Data((message + "\n").utf8), to: paths.failure)
+        } catch {
+            FileHandle.standardError.write(Data("Cannot write \(paths.failure.path): \(error)\n".utf8))
+        }
+    }
+
+    /// The number of worker threads: `OPTML_NUM_THREADS` when set, else every core.
+    public var threads: Int {
+        if let text = environment["OPTML_NUM_THREADS"], let n = Int(text), n > 0 { return n }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    func execute() throws {
+        let configuration = try TrainingConfiguration.load(from: paths)
+        for note in configuration.notes { log.line("Note: \(note)") }
+        let algorithm = try selectAlgorithm(configuration.hyperparameters)
+        log.line("Algorithm: \(algorithm.name) (\(algorithm.title)).")
+        log.line("Reading provided configuration from \(paths.hyperparameters.path): \(jsonLine(configuration.hyperparameters))")
+        let validated = try algorithm.hyperparameters.validate(configuration.hyperparameters)
+        if !validated.ignoredKeys.isEmpty {
+            log.line("Framework keys accepted and not used: \(validated.ignoredKeys.joined(separator: ", "))")
+        }
+        let config = try LinearLearnerConfig(validated)
+        log.line("Final configuration: \(jsonLine(validated.wireForm))")
+
+        let host = configuration.resources.currentHost
+        let plans = try planChannels(configuration, algorithm: algorithm)
+        let threads = self.threads
+        log.line("Host \(host) (\(configuration.resources.hosts.count) host(s)), \(threads) thread(s).")
+
+        func read(_ plan: ChannelPlan) throws -> LabeledDataset<Double> {
+            try throwIfStopped()
+            let started = ContinuousClock.now
+            let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
+            // feature_dim is checked by the trainer, whose message names the hyperparameter.
+            let options = CSVOptions(hasLabel: true, hasWeight: false, expectedFeatureCount: nil, threads: threads)
+            let data = try CSVReader.read(files: files, as: Double.self, options: options, source: plan.name)
+            let seconds = (ContinuousClock.now - started).secondsValue
+            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), seconds=\(String(format: "%.6f", seconds))")
+            return data
+        }
+        var train = try read(plans.first { $0.name == "train" }!)
+        let validation = try plans.first { $0.name == "validation" }.map(read)
+        let test = try plans.first { $0.name == "test" }.map(read)
+        try throwIfStopped()
+
+        let trainer = LinearLearnerTrainer(config: config, host: host, threads: threads,
+                                           isCancelled: { [stop] in stop.isStopRequested }, log: { [log] in log.line($0) })
+        let started = ContinuousClock.now
+        let trainRows = train.count
+        let result = try trainer.train(&train, validation: validation, test: test)
+        log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), seconds=\(String(format: "%.6f", (ContinuousClock.now - started).secondsValue))")
+        try throwIfStopped()
+
+        let isMaster = configuration.resources.hosts.first == host
+        guard isMaster else {
+            log.line("Host \(host) is not the first of \(configuration.resources.hosts); the model is written by \(configuration.resources.hosts[0]).")
+            return
+        }
+        let artifact = ModelArtifact(
+            algorithm: algorithm.name, featureCount: result.model.featureCount, hyperparameters: validated.wireForm,
+            training: .init(method: result.report.method, iterations: result.report.iterations, converged: result.report.converged,
+                            objective: result.report.objective, history: result.report.history, modelsTrained: result.modelsTrained,
+                            selectedWD: result.selectedL2, selectedL1: result.selectedL1,
+                            selectedPositiveWeight: result.selectedPositiveWeight, trainRows: trainRows),
+            payload: .linearLearner(result.model))
+        let destination = paths.model.appendingPathComponent(algorithm.modelFileName)
+        try AtomicFile.write(try artifact.encoded(), to: destination)
+        try? FileManager.default.removeItem(at: paths.failure)
+        try AtomicFile.write(Data(), to: paths.success)
+        log.line("Model written to \(destination.path)")
+    }
+
+    func throwIfStopped() throws {
+        if stop.isStopRequested { throw TrainingCancelled() }
+    }
+
+    /// The algorithm from the `algorithm` hyperparameter, else `OPTML_ALGORITHM`.
+    func selectAlgorithm(_ hyperparameters: [String: String]) throws -> AlgorithmDescriptor {
+        if let raw = hyperparameters["algorithm"] {
+            return try AlgorithmCatalog.named(HyperparameterTable.decodeWireValue(raw))
+        }
+        if let name = environment["OPTML_ALGORITHM"], !name.isEmpty {
+            return try AlgorithmCatalog.named(name)
+        }
+        throw OptmlError.user("No algorithm selected. Set the hyperparameter 'algorithm' (for example \"algorithm\": \"linear-learner\") "
+            + "or the environment variable OPTML_ALGORITHM. Available: " + AlgorithmCatalog.all.map(\.name).joined(separator: ", ") + ".")
+    }
+
+    struct ChannelPlan {
+        var name: String
+        var config: ChannelConfig
+    }
+
+    /// Checks channel names, input modes and content types against the algorithm (contract §1.2).
+    func planChannels(_ configuration: TrainingConfiguration, algorithm: AlgorithmDescriptor) throws -> [ChannelPlan] {
+        let allowed = algorithm.channels.map(\.name)
+        for name in configuration.channels.keys.sorted() where !allowed.contains(name) {
+            throw OptmlError.user("Extraneous channel found: \(name). \(algorithm.name) reads the channels "
+                + allowed.joined(separator: ", ") + ".")
+        }
+        for rule in algorithm.channels where rule.required && configuration.channels[rule.name] == nil {
+            throw OptmlError.user("Missing required channel: \(rule.name)")
+        }
+        var plans: [ChannelPlan] = []
+        for rule in algorithm.channels {
+            guard let config = configuration.channels[rule.name] else { continue }
+            switch config.inputMode.lowercased() {
+            case "file", "fastfile": break
+            case "pipe":
+                throw OptmlError.user("Channel '\(rule.name)' uses TrainingInputMode Pipe, which this version of optml does not read. Use File or FastFile mode.")
+            default:
+                throw OptmlError.user("Channel '\(rule.name)' has TrainingInputMode '\(config.inputMode)'. Expecting: File, FastFile or Pipe.")
+            }
+            let contentType: ContentType
+            if let text = config.contentType {
+                contentType = try ContentType(parsing: text)
+            } else {
+                contentType = try sniffContentType(channel: rule.name, algorithm: algorithm)
+            }
+            guard contentType.format == .csv else {
+                throw OptmlError.user("Channel '\(rule.name)' has ContentType '\(config.contentType ?? algorithm.defaultContentType)', which this version of optml does not read for \(algorithm.name). "
+                    + "Use text/csv (label in the first column, no header).")
+            }
+            if let size = try contentType.labelSize, size != 1 {
+                throw OptmlError.user("Channel '\(rule.name)' has ContentType '\(config.contentType ?? "")': \(algorithm.name) trains on labelled rows, so label_size must be 1 (the label in the first column).")
+            }
+            plans.append(ChannelPlan(name: rule.name, config: config))
+        }
+        return plans
+    }
+
+    /// A channel without ContentType: recordio-protobuf when the first file starts with the RecordIO
+    /// magic (the algorithm's default), otherwise CSV, said in the log.
+    func sniffContentType(channel: String, algorithm: AlgorithmDescriptor) throws -> ContentType {
+        let files = try ChannelDirectory.files(in: paths.channel(channel), channel: channel)
+        var head = [UInt8](repeating: 0, count: 4)
+        if let handle = FileHandle(forReadingAtPath: files[0].url.path) {
+            let data = handle.readData(ofLength: 4)
+            head = Array(data)
+            try? handle.close()
+        }
+        if head == [0x0A, 0x23, 0xD7, 0xCE] {
+            return try ContentType(parsing: "application/x-recordio-protobuf")
+        }
+        log.line("Note: channel '\(channel)' has no ContentType and its first file is not RecordIO; reading it as text/csv.")
+        return try ContentType(parsing: "text/csv")
+    }
+
+    func jsonLine(_ dictionary: [String: String]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: dictionary, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,113 @@
+import MLCore
+
+/// Linear Learner's hyperparameters (contract §6.1), declared once.
+///
+/// Validation, defaults, error messages, `optml describe` and the README table all derive from this
+/// table. Names, types, ranges and defaults follow SageMaker's Linear Learner; where optml's exact
+/// solvers make a value meaningless, the spec's `effect` says so.
+public enum LinearLearnerHyperparameters {
+    static let stochasticOnly = HyperparameterSpec.Effect.conditional(
+        "Used when optimizer is sgd, adam or rmsprop. The default optimizer (auto) solves exactly "
+            + "(normal equations, L-BFGS, OWL-QN, IRLS) and converges to tolerance instead.")
+
+    public static let predictorTypes = ["binary_classifier", "multiclass_classifier", "regressor"]
+    public static let losses = [
+        "auto", "logistic", "squared_loss", "absolute_loss", "hinge_loss", "eps_insensitive_squared_loss",
+        "eps_insensitive_absolute_loss", "quantile_loss", "huber_loss", "softmax_loss",
+    ]
+    public static let selectionCriteria = [
+        "accuracy", "f_beta", "precision_at_target_recall", "recall_at_target_precision", "loss_function",
+        "f1", "cross_entropy_loss",
+    ]
+
+    public static let table = HyperparameterTable(algorithm: "linear-learner", specs: [
+        HyperparameterSpec("predictor_type", .choice(predictorTypes), required: true,
+                           "The kind of target: binary_classifier (labels 0/1), multiclass_classifier (labels 0..num_classes-1) or regressor."),
+        HyperparameterSpec("num_classes", .integer(.closed(3, 1_000_000)),
+                           "Number of classes; required when predictor_type is multiclass_classifier."),
+        HyperparameterSpec("feature_dim", .integer(.atLeast(1)), auto: true, default: "auto",
+                           "Number of features. When set, every channel must have exactly this many feature columns; auto takes it from the data."),
+        HyperparameterSpec("mini_batch_size", .integer(.atLeast(1)), default: "1000", effect: stochasticOnly,
+                           "Rows per stochastic gradient step."),
+        HyperparameterSpec("epochs", .integer(.atLeast(1)), default: "15", effect: stochasticOnly,
+                           "Passes over the training data."),
+        HyperparameterSpec("accuracy_top_k", .integer(.atLeast(1)), default: "3",
+                           "k of the multiclass_top_k_accuracy_<k> metric."),
+        HyperparameterSpec("balance_multiclass_weights", .boolean, default: "false",
+                           "Weight each class by n / (num_classes * n_class) so that all classes count equally in the loss."),
+        HyperparameterSpec("beta_1", .float(.unitHalfOpen), auto: true, default: "auto", effect: stochasticOnly,
+                           "Adam's first-moment decay rate (auto: 0.9)."),
+        HyperparameterSpec("beta_2", .float(.unitHalfOpen), auto: true, default: "auto", effect: stochasticOnly,
+                           "Adam's second-moment decay rate and RMSProp's decay rate (auto: 0.999 for adam, 0.9 for rmsprop)."),
+        HyperparameterSpec("bias_lr_mult", .float(.positive), auto: true, default: "auto", effect: stochasticOnly,
+                           "Learning-rate multiplier for the bias (auto: 1)."),
+        HyperparameterSpec("bias_wd_mult", .float(.nonNegative), auto: true, default: "auto",
+                           "Multiplier of wd applied to the bias (auto: 0, the bias is not regularized)."),
+        HyperparameterSpec("binary_classifier_model_selection_criteria", .choice(selectionCriteria), default: "accuracy",
+                           "How the decision threshold (and, with several models, the model) is chosen on the validation channel, or on train without one."),
+        HyperparameterSpec("early_stopping_patience", .integer(.atLeast(1)), default: "3",
+                           "Iterations (epochs for the stochastic optimizers) without relative improvement of the validation loss before training stops; needs a validation channel."),
+        HyperparameterSpec("early_stopping_tolerance", .float(.positive), default: "0.001",
+                           "Relative improvement of the validation loss that counts as progress for early stopping."),
+        HyperparameterSpec("f_beta", .float(.positive), default: "1.0",
+                           "beta of the F-beta score reported as binary_f_<beta> and used by the f_beta selection criterion."),
+        HyperparameterSpec("huber_delta", .float(.nonNegative), default: "1.0",
+                           "Residual size where huber_loss turns from quadratic to linear."),
+        HyperparameterSpec("init_bias", .float(.any), default: "0", effect: stochasticOnly,
+                           "Initial bias."),
+        HyperparameterSpec("init_method", .choice(["uniform", "normal"]), default: "uniform", effect: stochasticOnly,
+                           "Distribution of the initial weights."),
+        HyperparameterSpec("init_scale", .float(.positive), default: "0.07", effect: stochasticOnly,
+                           "Initial weights are uniform in [-init_scale, init_scale] (init_method uniform)."),
+        HyperparameterSpec("init_sigma", .float(.positive), default: "0.01", effect: stochasticOnly,
+                           "Standard deviation of the initial weights (init_method normal)."),
+        HyperparameterSpec("l1", .float(.nonNegative), auto: true, default: "auto",
+                           "L1 penalty on the weights (auto: 0, never searched). The objective is mean weighted loss + wd/2 |w|^2 + l1 |w|_1."),
+        HyperparameterSpec("learning_rate", .float(.positive), auto: true, default: "auto", effect: stochasticOnly,
+                           "Step size (auto: depends on the optimizer)."),
+        HyperparameterSpec("loss", .choice(losses), default: "auto",
+                           "Loss function. auto: squared_loss for regressor, logistic for binary_classifier, softmax_loss for multiclass_classifier."),
+        HyperparameterSpec("loss_insensitivity", .float(.positive), default: "0.01",
+                           "epsilon of the eps_insensitive losses."),
+        HyperparameterSpec("lr_scheduler_factor", .float(.openUnit), auto: true, default: "auto", effect: stochasticOnly,
+                           "Factor the learning rate is multiplied by every lr_scheduler_step steps."),
+        HyperparameterSpec("lr_scheduler_minimum_lr", .float(.positive), auto: true, default: "auto", effect: stochasticOnly,
+                           "Floor of the scheduled learning rate."),
+        HyperparameterSpec("lr_scheduler_step", .integer(.atLeast(1)), auto: true, default: "auto", effect: stochasticOnly,
+                           "Mini-batch steps between learning-rate reductions."),
+        HyperparameterSpec("margin", .float(.nonNegative), default: "1.0",
+                           "Margin of hinge_loss."),
+        HyperparameterSpec("momentum", .float(.unitHalfOpen), auto: true, default: "auto", effect: stochasticOnly,
+                           "Momentum of sgd (auto: 0.9)."),
+        HyperparameterSpec("normalize_data", .boolean, auto: true, default: "true",
+                           "Standardize features (mean 0, standard deviation 1, from num_point_for_scaler rows) before training; the model folds the scaling back in."),
+        HyperparameterSpec("normalize_label", .boolean, auto: true, default: "auto",
+                           "Scale the regression label to unit standard deviation before training (auto: true for regressor); ignored for classifiers."),
+        HyperparameterSpec("num_calibration_samples", .integer(.atLeast(1)), auto: true, default: "auto",
+                           "Rows used to choose the binary decision threshold (auto: all rows of the selection channel)."),
+        HyperparameterSpec("num_models", .integer(.atLeast(1)), auto: true, default: "auto",
+                           "Models trained in the search: with wd auto and a validation channel, wd takes num_models values on a log grid from 1e-7 to 1e-1 and the best model on the validation channel is kept; with the stochastic optimizers and nothing to search, num_models seeds are tried. auto: 6 when there is something to search, else 1."),
+        HyperparameterSpec("num_point_for_scaler", .integer(.atLeast(1)), default: "10000",
+                           "Rows (a seeded sample) used to compute the feature and label scaling."),
+        HyperparameterSpec("optimizer", .choice(["auto", "sgd", "adam", "rmsprop"]), default: "auto",
+                           "auto solves exactly (normal equations for squared loss, L-BFGS/OWL-QN for smooth losses, IRLS or smoothing for the others); sgd, adam and rmsprop train by mini-batches."),
+        HyperparameterSpec("positive_example_weight_mult", .float(.positive), auto: true, words: ["balanced"], default: "1.0",
+                           "Weight of positive examples in binary classification. balanced: n_negative / n_positive; auto: 1 and balanced are both tried and the better on the validation channel is kept."),
+        HyperparameterSpec("quantile", .float(.openUnit), default: "0.5",
+                           "Quantile predicted by quantile_loss."),
+        HyperparameterSpec("target_precision", .float(.openUnit), default: "0.8",
+                           "Precision target of recall_at_target_precision."),
+        HyperparameterSpec("target_recall", .float(.openUnit), default: "0.8",
+                           "Recall target of precision_at_target_recall."),
+        HyperparameterSpec("unbias_data", .boolean, auto: true, default: "auto",
+                           "Center features to mean 0 before training (auto: when use_bias is true). normalize_data also centers."),
+        HyperparameterSpec("unbias_label", .boolean, auto: true, default: "auto",
+                           "Center the regression label before training (auto: when use_bias is true); ignored for classifiers."),
+        HyperparameterSpec("use_bias", .boolean, default: "true",
+                           "Fit a bias (intercept) term."),
+        HyperparameterSpec("use_lr_scheduler", .boolean, default: "true", effect: stochasticOnly,
+                           "Reduce the learning rate on a schedule."),
+        HyperparameterSpec("wd", .float(.nonNegative), auto: true, default: "auto",
+                           "L2 penalty (weight decay) on the weights. auto: searched over a grid when a validation channel exists (see num_models), else 1e-6, which only guards against separable data."),
+    ])
+}
