@@ -11,11 +11,16 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "LinearLearner", targets: ["LinearLearner"]),
-        .library(name: "Algorithms", targets: ["Algorithms"]),
+        .library(name: "BuiltinAlgorithms", targets: ["BuiltinAlgorithms"]),
         .library(name: "ContainerRuntime", targets: ["ContainerRuntime"]),
+        .library(name: "GradientBoosting", targets: ["GradientBoosting"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "InferenceServer", targets: ["InferenceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,27 +35,41 @@ let package = Package(
         ),
         .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
         .target(name: "MLCore"),
-        .target(name: "DataReaders", dependencies: ["MLCore", "CZlib"]),
+        .target(name: "DataReaders", dependencies: [
+            "MLCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "Evaluation", dependencies: ["MLCore"]),
         .target(name: "LinearLearner", dependencies: ["MLCore", "Evaluation", "LinearAlgebra"]),
-        .target(name: "Algorithms", dependencies: ["MLCore", "Evaluation", "LinearLearner"]),
-        .target(name: "ContainerRuntime", dependencies: ["MLCore", "DataReaders", "Evaluation", "Algorithms"]),
+        .target(name: "GradientBoosting", dependencies: ["MLCore", "Evaluation"]),
+        .target(name: "BuiltinAlgorithms", dependencies: ["MLCore", "Evaluation", "LinearLearner", "GradientBoosting"]),
+        .target(name: "ContainerRuntime", dependencies: ["MLCore", "DataReaders", "Evaluation", "BuiltinAlgorithms"]),
+        .target(name: "Inference", dependencies: ["MLCore", "DataReaders", "BuiltinAlgorithms"]),
+        .target(name: "InferenceServer", dependencies: [
+            "Inference", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(
             name: "optml",
             dependencies: [
                 "ContainerRuntime",
+                "Inference",
+                "InferenceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["MLCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MLCoreTests", dependencies: ["MLCore", "TestSupport"]),
-        .testTarget(name: "DataReadersTests", dependencies: ["DataReaders", "TestSupport"]),
+        .testTarget(name: "DataReadersTests", dependencies: ["DataReaders", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearLearnerTests", dependencies: ["LinearLearner", "TestSupport"],
                     exclude: ["ExactSolvers/Fixtures", "ExactSolvers/make_fixtures.py"]),
-        .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "BuiltinAlgorithmsTests", dependencies: ["BuiltinAlgorithms", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ContainerRuntimeTests", dependencies: ["ContainerRuntime", "TestSupport"]),
+        .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
+        // Server tests start a real server on loopback (HummingbirdTesting would pull in
+        // AsyncHTTPClient and BoringSSL, minutes of build for every CI run).
+        .testTarget(name: "InferenceServerTests", dependencies: ["InferenceServer", "TestSupport"]),
         // Fixtures and golden files are read by path (relative to #filePath), not as bundle resources.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]

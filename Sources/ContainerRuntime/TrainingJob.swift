@@ -2,7 +2,7 @@ import Foundation
 import MLCore
 import DataReaders
 import Evaluation
-import Algorithms
+import BuiltinAlgorithms
 import LinearLearner
 
 /// optml's version, printed at start and recorded in artifacts' logs.

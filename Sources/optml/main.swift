@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Algorithms
+import BuiltinAlgorithms
 import ContainerRuntime
 import DataReaders
 

@@ -3,7 +3,7 @@ import Testing
 import MLCore
 import LinearLearner
 import TestSupport
-@testable import Algorithms
+@testable import BuiltinAlgorithms
 
 /// The versioned model artifact (contract §8: `model_algo-1` for Linear Learner).
 @Suite struct ModelArtifactTests {

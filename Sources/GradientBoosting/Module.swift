@@ -1,0 +1,1 @@
+// GradientBoosting module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// InferenceServer module; see docs/architecture.md.
