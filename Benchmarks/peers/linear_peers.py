@@ -5,8 +5,11 @@ Generates the seeded datasets (datagen.py) as SageMaker CSV in a cache folder, t
 `optml train` on /opt/ml trees (train = first 80 % of rows, test = last 20 %) and the peers on the
 same rows, interleaving optml and peer runs (A B A B), for 1 and 2 threads. Prints per task:
 median seconds, the ratio peer / optml (higher means optml is faster), held-out quality, and peak
-RSS. optml's times come from its own `#timing:` log lines (phase=fit excludes CSV parsing; phase
-read_train is parsing), the peers' from time.perf_counter around fit on arrays already in memory.
+RSS. optml's times come from its own `#timing:` log lines: phase=model runs from the parsed channels to
+the final model (checks, scaling, solver, model and threshold selection; no CSV parsing, no final
+metric report), the peers' from time.perf_counter around fit on arrays already in memory. Each time
+comes with the process CPU seconds of the same span (time.process_time for the peers): on a busy
+shared machine the one-thread CPU ratio is the stable figure, the wall ratio the user-facing one.
 
     python3 Benchmarks/peers/linear_peers.py [--optml .build/release/optml] [--repeat 3] [--tasks ls,logistic,multinomial,csv]
 """
@@ -58,9 +61,10 @@ def run_optml(optml, root, threads):
         raise RuntimeError(f"optml train failed ({proc.returncode}):\n{out[-3000:]}\n{err[-2000:]}")
     timings, metrics = {}, {}
     for line in out.splitlines():
-        m = re.match(r"#timing: host=\S+, phase=(\S+?),.* seconds=(\S+)", line)
+        m = re.match(r"#timing: host=\S+, phase=(\S+?),.* seconds=(\S+), cpu_seconds=(\S+)", line)
         if m:
             timings[m.group(1)] = float(m.group(2))
+            timings[m.group(1) + "_cpu"] = float(m.group(3))
         m = re.match(r"#quality_metric: host=\S+, test (\S+) <\w+>=(\S+)", line)
         if m:
             metrics[m.group(1)] = float(m.group(2))
@@ -95,19 +99,25 @@ def make_tree(cache, name, x, y, hyperparameters):
     return root
 
 
+CPU = {}
+
+
 def timed(fn):
-    start = time.perf_counter()
+    """Wall seconds and the result; the process CPU seconds of the call go to CPU['last']."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = fn()
+    CPU["last"] = time.process_time() - start_cpu
     return time.perf_counter() - start, result
 
 
 def report(rows):
     print()
-    print("| task | threads | optml s | peer | peer s | peer/optml | optml quality | peer quality | optml peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| task | threads | optml s | peer | peer s | peer/optml (wall) | peer/optml (CPU) | optml quality | peer quality | optml peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        cpu = f"{r['peer_cpu'] / r['optml_cpu']:.2f}x" if r.get("optml_cpu") and r.get("peer_cpu") else "-"
         print(f"| {r['task']} | {r['threads']} | {r['optml']:.3f} | {r['peer']} | {r['peer_s']:.3f} | "
-              f"{r['peer_s'] / r['optml']:.2f}x | {r['q_optml']} | {r['q_peer']} | {r['rss'] if r['rss'] else '-'} |")
+              f"{r['peer_s'] / r['optml']:.2f}x | {cpu} | {r['q_optml']} | {r['q_peer']} | {r['rss'] if r['rss'] else '-'} |")
 
 
 def median(xs):
@@ -133,26 +143,32 @@ def main():
         split = int(0.8 * len(y))
         root = make_tree(args.cache, "regression", x, y, {"algorithm": "linear-learner", "predictor_type": "regressor", "wd": "0"})
         xtr, ytr, xte, yte = x[:split], y[:split], x[split:], y[split:]
+        ztr = np.hstack([xtr, np.ones((split, 1))])
         for threads in threads_list:
-            o, pn, ps = [], [], []
+            o, oc, pn, pnc, ps, psc = [], [], [], [], [], []
             for _ in range(args.repeat):
                 t, m = run_optml(optml, root, threads)
-                o.append(t["fit"])
+                o.append(t["model"])
+                oc.append(t["model_cpu"])
                 with threadpool_limits(threads):
-                    s, w = timed(lambda: np.linalg.solve(np.hstack([xtr, np.ones((split, 1))]).T @ np.hstack([xtr, np.ones((split, 1))]),
-                                                         np.hstack([xtr, np.ones((split, 1))]).T @ ytr))
+                    # Z = [X 1] is built before timing: numpy's normal equations are ZᵀZ (syrk), Zᵀy, solve.
+                    s, w = timed(lambda: np.linalg.solve(ztr.T @ ztr, ztr.T @ ytr))
                     pn.append(s)
+                    pnc.append(CPU["last"])
                     s, lr = timed(lambda: LinearRegression().fit(xtr, ytr))
                     ps.append(s)
+                    psc.append(CPU["last"])
             pred = xte @ w[:-1] + w[-1]
             q_peer = f"R² {r2_score(yte, pred):.4f}, RMSE {np.sqrt(np.mean((pred - yte) ** 2)):.4f}"
             q_opt = f"RMSE {m.get('rmse', float('nan')):.4f}"
             rss = optml_peak_rss(optml, root, threads)
             rows.append(dict(task="least squares 1M×100 (fit)", threads=threads, optml=median(o), peer="numpy normal eq.",
-                             peer_s=median(pn), q_optml=q_opt, q_peer=q_peer, rss=f"{rss:.0f}" if rss else None))
+                             peer_s=median(pn), q_optml=q_opt, q_peer=q_peer, rss=f"{rss:.0f}" if rss else None,
+                             optml_cpu=median(oc), peer_cpu=median(pnc)))
             rows.append(dict(task="least squares 1M×100 (fit)", threads=threads, optml=median(o), peer="sklearn LinearRegression",
-                             peer_s=median(ps), q_optml=q_opt, q_peer=f"R² {lr.score(xte, yte):.4f}", rss=None))
-        del x, y, xtr, xte
+                             peer_s=median(ps), q_optml=q_opt, q_peer=f"R² {lr.score(xte, yte):.4f}", rss=None,
+                             optml_cpu=median(oc), peer_cpu=median(psc)))
+        del x, y, xtr, xte, ztr
 
     if "logistic" in tasks or "csv" in tasks:
         x, y = datagen.higgs_like()
@@ -163,20 +179,22 @@ def main():
         if "logistic" in tasks:
             xtr, ytr, xte, yte = x[:split].astype(np.float64), y[:split], x[split:].astype(np.float64), y[split:]
             for threads in threads_list:
-                o, p = [], []
+                o, oc, p, pc = [], [], [], []
                 for _ in range(args.repeat):
                     t, m = run_optml(optml, root, threads)
-                    o.append(t["fit"])
+                    o.append(t["model"])
+                    oc.append(t["model_cpu"])
                     with threadpool_limits(threads):
                         s, clf = timed(lambda: LogisticRegression(C=1.0, max_iter=1000).fit(xtr, ytr))
                         p.append(s)
+                        pc.append(CPU["last"])
                 proba = clf.predict_proba(xte)[:, 1]
                 rss = optml_peak_rss(optml, root, threads)
                 rows.append(dict(task="logistic higgs-like 800k×28 (fit)", threads=threads, optml=median(o),
                                  peer=f"sklearn lbfgs ({clf.n_iter_[0]} it.)", peer_s=median(p),
                                  q_optml=f"AUC {m.get('roc_auc_score', float('nan')):.4f}, logloss {m.get('binary_classification_cross_entropy_objective', float('nan')):.4f}",
                                  q_peer=f"AUC {roc_auc_score(yte, proba):.4f}, logloss {log_loss(yte, proba):.4f}",
-                                 rss=f"{rss:.0f}" if rss else None))
+                                 rss=f"{rss:.0f}" if rss else None, optml_cpu=median(oc), peer_cpu=median(pc)))
         if "csv" in tasks:
             path = os.path.join(root, "input/data/train/train.csv")
             size = os.path.getsize(path)
@@ -200,18 +218,21 @@ def main():
                                                           "num_classes": "10", "wd": repr(wd)})
         xtr, ytr, xte, yte = x[:split], y[:split], x[split:], y[split:]
         for threads in threads_list:
-            o, p = [], []
+            o, oc, p, pc = [], [], [], []
             for _ in range(args.repeat):
                 t, m = run_optml(optml, root, threads)
-                o.append(t["fit"])
+                o.append(t["model"])
+                oc.append(t["model_cpu"])
                 with threadpool_limits(threads):
                     s, clf = timed(lambda: LogisticRegression(C=1.0, max_iter=1000).fit(xtr, ytr))
                     p.append(s)
+                    pc.append(CPU["last"])
             rss = optml_peak_rss(optml, root, threads)
             rows.append(dict(task="multinomial 160k×50×10 (fit)", threads=threads, optml=median(o),
                              peer=f"sklearn lbfgs ({clf.n_iter_[0]} it.)", peer_s=median(p),
                              q_optml=f"accuracy {m.get('multiclass_accuracy', float('nan')):.4f}",
-                             q_peer=f"accuracy {accuracy_score(yte, clf.predict(xte)):.4f}", rss=f"{rss:.0f}" if rss else None))
+                             q_peer=f"accuracy {accuracy_score(yte, clf.predict(xte)):.4f}", rss=f"{rss:.0f}" if rss else None,
+                             optml_cpu=median(oc), peer_cpu=median(pc)))
 
     report(rows)
 

@@ -91,13 +91,12 @@ public struct TrainingJob: Sendable {
 
         func read(_ plan: ChannelPlan) throws -> LabeledDataset<Double> {
             try throwIfStopped()
-            let started = ContinuousClock.now
+            let timer = PhaseTimer()
             let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
             // feature_dim is checked by the trainer, whose message names the hyperparameter.
             let options = CSVOptions(hasLabel: true, hasWeight: false, expectedFeatureCount: nil, threads: threads)
             let data = try CSVReader.read(files: files, as: Double.self, options: options, source: plan.name)
-            let seconds = (ContinuousClock.now - started).secondsValue
-            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), seconds=\(String(format: "%.6f", seconds))")
+            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), \(timer.fields)")
             return data
         }
         var train = try read(plans.first { $0.name == "train" }!)
@@ -107,10 +106,10 @@ public struct TrainingJob: Sendable {
 
         let trainer = LinearLearnerTrainer(config: config, host: host, threads: threads,
                                            isCancelled: { [stop] in stop.isStopRequested }, log: { [log] in log.line($0) })
-        let started = ContinuousClock.now
+        let timer = PhaseTimer()
         let trainRows = train.count
         let result = try trainer.train(&train, validation: validation, test: test)
-        log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), seconds=\(String(format: "%.6f", (ContinuousClock.now - started).secondsValue))")
+        log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), \(timer.fields)")
         try throwIfStopped()
 
         let isMaster = configuration.resources.hosts.first == host

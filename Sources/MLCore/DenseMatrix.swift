@@ -35,12 +35,15 @@ public struct DenseMatrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equ
         self.init(rows: rowsArray.count, columns: columns, storage: storage)
     }
 
+    /// Inlinable so callers in other modules get a specialised, metadata-free access per element.
+    @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get { storage[row * columns + column] }
         set { storage[row * columns + column] = newValue }
     }
 
     /// A copy of row `i`.
+    @inlinable
     public func row(_ i: Int) -> ArraySlice<Scalar> {
         storage[i * columns ..< (i + 1) * columns]
     }

@@ -45,6 +45,7 @@ public struct LinearLearnerTrainer: Sendable {
     /// `validation` when given, and reports on every channel.
     public func train(_ train: inout LabeledDataset<Double>, validation: LabeledDataset<Double>?,
                       test: LabeledDataset<Double>?) throws -> LinearLearnerResult {
+        let timer = PhaseTimer()
         try check(train, channel: "train", featureCount: nil)
         if let validation { try check(validation, channel: "validation", featureCount: train.featureCount) }
         if let test { try check(test, channel: "test", featureCount: train.featureCount) }
@@ -105,6 +106,10 @@ public struct LinearLearnerTrainer: Sendable {
             for line in chosen.history { log(line) }
         }
         log(MetricLines.linearLearnerProgress(host: host, completedEpochs: 1, totalEpochs: 1))
+        // The model is final here; what follows is reporting. The split lets benchmarks compare
+        // the model fit with a peer's `fit` and see the cost of the final metrics on its own.
+        log("#timing: host=\(host), phase=model, rows=\(train.count), \(timer.fields)")
+        let metricsTimer = PhaseTimer()
 
         // Final metrics: train on the standardized matrix (same model, same scores); the others raw.
         let folded = scaler.fold(chosen.coefficients, labelScaling: isRegression)
@@ -132,6 +137,7 @@ public struct LinearLearnerTrainer: Sendable {
                 }
             }
         }
+        log("#timing: host=\(host), phase=final_metrics, channels=\(metrics.count), \(metricsTimer.fields)")
         let positive: Double?
         switch chosen.candidate.positiveWeight {
         case .some(let w): positive = w

@@ -41,7 +41,8 @@ struct NewtonMethod {
         while !converged && iteration < maxIterations {
             let hessian = curvature.withUnsafeBufferPointer { c in
                 WeightedGram(x: objective.x, rows: n, columns: d, intercept: objective.intercept,
-                             rowWeights: c.baseAddress!, linearWeights: nil, threads: threads)
+                             rowWeights: c.baseAddress!, linearWeights: nil, threads: threads,
+                             singlePrecisionProducts: true)
             }
             var h = hessian.gram
             let dz = hessian.dimension
