@@ -238,4 +238,18 @@ import TestSupport
         #expect(text.stdout.contains("predictor_type"))
         #expect(text.stdout.contains("#quality_metric"))
     }
+
+    /// The README's tables are the declaration's own rendering (issue: "the README tables all come
+    /// from that declaration"); scripts/readme-tables.sh rewrites them.
+    @Test func readmeTablesMatchDescribe() throws {
+        let result = try runProcess(Repository.optmlExecutable, ["describe", "--format", "markdown"])
+        #expect(result.status == 0)
+        let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = "<!-- optml describe: begin -->\n", end = "<!-- optml describe: end -->"
+        let section = try #require(readme.range(of: begin).flatMap { b in
+            readme.range(of: end, range: b.upperBound..<readme.endIndex).map { readme[b.upperBound..<$0.lowerBound] }
+        }, "README.md lacks the describe markers")
+        let expected = result.stdout.trimmingCharacters(in: .newlines) + "\n"
+        #expect(String(section) == expected, "README.md tables differ from `optml describe --format markdown`; run scripts/readme-tables.sh")
+    }
 }
