@@ -45,8 +45,15 @@ def save(name, data, expected):
         f.write("\n")
 
 
+def num(v):
+    """A value as the shortest decimal that round-trips (repr): the JSON twins hold numbers as
+    strings, so that readers convert them with a correctly rounding strtod rather than a JSON
+    library's own number parser."""
+    return repr(float(v))
+
+
 def dense_rows(x):
-    return [[float(v) for v in row] for row in x]
+    return [[num(v) for v in row] for row in x]
 
 
 def csr_expectation(m):
@@ -56,7 +63,7 @@ def csr_expectation(m):
         "columns": int(m.shape[1]),
         "row_offsets": [int(v) for v in m.indptr],
         "column_indices": [int(v) for v in m.indices],
-        "values": [float(v) for v in m.data],
+        "values": [num(v) for v in m.data],
     }
 
 
@@ -71,7 +78,7 @@ def sdk_dense(name, x, labels):
         "rows": int(x.shape[0]),
         "columns": int(x.shape[1]),
         "features": dense_rows(x),
-        "labels": None if labels is None else [float(v) for v in labels],
+        "labels": None if labels is None else [num(v) for v in labels],
     })
 
 
@@ -84,7 +91,7 @@ def sdk_sparse(name, m, labels):
         "kind": "sparse",
         "dtype": str(m.dtype),
         "label_dtype": None if labels is None else str(labels.dtype),
-        "labels": None if labels is None else [float(v) for v in labels],
+        "labels": None if labels is None else [num(v) for v in labels],
     })
     save(name, buf.getvalue(), expected)
 
@@ -134,7 +141,7 @@ def multipart():
     save("dense_f32_multipart.rec", buf.getvalue(), {
         "writer": "dmlc-core RecordIOWriter framing (transcribed), payloads by protobuf %s" % Record.__module__,
         "kind": "dense", "dtype": "float32", "label_dtype": "float32", "rows": 3, "columns": 3,
-        "features": rows, "labels": labels,
+        "features": [[num(v) for v in row] for row in rows], "labels": [num(v) for v in labels],
     })
 
 
@@ -145,7 +152,7 @@ def libsvm(name, m, y, query_id=None):
     expected.update({
         "writer": "scikit-learn %s dump_svmlight_file(zero_based=True)" % sklearn.__version__,
         "kind": "sparse",
-        "labels": [float(v) for v in y],
+        "labels": [num(v) for v in y],
         "query_ids": None if query_id is None else [int(v) for v in query_id],
     })
     save(name, buf.getvalue(), expected)

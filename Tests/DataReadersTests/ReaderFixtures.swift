@@ -34,12 +34,13 @@ enum ReaderFixtures {
     static func expected(_ name: String) throws -> Expected {
         let data = try Data(contentsOf: folder.appendingPathComponent(name + ".json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        func doubles(_ key: String) -> [Double]? { (json[key] as? [NSNumber])?.map(\.doubleValue) }
+        // Numbers are stored as decimal strings and converted by strtod (correctly rounded).
+        func doubles(_ key: String) -> [Double]? { (json[key] as? [String])?.map { Double($0)! } }
         return Expected(
             kind: json["kind"] as! String,
             rows: (json["rows"] as? NSNumber)?.intValue ?? 0,
             columns: (json["columns"] as? NSNumber)?.intValue ?? 0,
-            features: (json["features"] as? [[NSNumber]])?.map { $0.map(\.doubleValue) } ?? [],
+            features: (json["features"] as? [[String]])?.map { $0.map { Double($0)! } } ?? [],
             rowOffsets: (json["row_offsets"] as? [NSNumber])?.map(\.intValue) ?? [],
             columnIndices: (json["column_indices"] as? [NSNumber])?.map { UInt32($0.intValue) } ?? [],
             values: doubles("values") ?? [],
