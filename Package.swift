@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "MLCore"),
         .target(name: "DataReaders", dependencies: [
             "MLCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ]),
+        ], exclude: ["Protobuf/record.proto"]),
         .target(name: "Evaluation", dependencies: ["MLCore"]),
         .target(name: "LinearLearner", dependencies: ["MLCore", "Evaluation", "LinearAlgebra"]),
         .target(name: "GradientBoosting", dependencies: ["MLCore", "Evaluation"]),
