@@ -17,6 +17,7 @@ public enum AlgorithmCatalog {
             .init(name: "test", required: false, purpose: "final metrics only"),
         ],
         defaultContentType: "application/x-recordio-protobuf",
+        trainingContentTypes: ["text/csv", "application/x-recordio-protobuf"],
         modelFileName: "model_algo-1"
     )
 

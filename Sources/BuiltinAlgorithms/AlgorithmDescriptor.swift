@@ -18,6 +18,8 @@ public struct AlgorithmDescriptor: Sendable {
     public var channels: [ChannelRule]
     /// Content type assumed when a channel's ContentType is absent.
     public var defaultContentType: String
+    /// Content types the training channels may declare (media types, lower case).
+    public var trainingContentTypes: [String]
     /// The file written into the model directory.
     public var modelFileName: String
 }

@@ -94,8 +94,8 @@ public struct TrainingJob: Sendable {
             let timer = PhaseTimer()
             let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
             // feature_dim is checked by the trainer, whose message names the hyperparameter.
-            let options = CSVOptions(hasLabel: true, hasWeight: false, expectedFeatureCount: nil, threads: threads)
-            let data = try CSVReader.read(files: files, as: Double.self, options: options, source: plan.name)
+            let data = try ChannelLoader(threads: threads).read(files: files, format: plan.format, channel: plan.name,
+                                                                as: Double.self, absent: 0)
             log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), \(timer.fields)")
             return data
         }
@@ -150,6 +150,7 @@ public struct TrainingJob: Sendable {
     struct ChannelPlan {
         var name: String
         var config: ChannelConfig
+        var format: DataFormat
     }
 
     /// Checks channel names, input modes and content types against the algorithm (contract §1.2).
@@ -178,14 +179,14 @@ public struct TrainingJob: Sendable {
             } else {
                 contentType = try sniffContentType(channel: rule.name, algorithm: algorithm)
             }
-            guard contentType.format == .csv else {
-                throw OptmlError.user("Channel '\(rule.name)' has ContentType '\(config.contentType ?? algorithm.defaultContentType)', which this version of optml does not read for \(algorithm.name). "
-                    + "Use text/csv (label in the first column, no header).")
+            guard let format = contentType.format, algorithm.trainingContentTypes.contains(where: { (try? ContentType(parsing: $0))?.format == format }) else {
+                throw OptmlError.user("Channel '\(rule.name)' has ContentType '\(config.contentType ?? algorithm.defaultContentType)', which \(algorithm.name) does not train on. "
+                    + "Use one of: " + algorithm.trainingContentTypes.joined(separator: ", ") + ".")
             }
-            if let size = try contentType.labelSize, size != 1 {
+            if format == .csv, let size = contentType.labelSize, size != 1 {
                 throw OptmlError.user("Channel '\(rule.name)' has ContentType '\(config.contentType ?? "")': \(algorithm.name) trains on labelled rows, so label_size must be 1 (the label in the first column).")
             }
-            plans.append(ChannelPlan(name: rule.name, config: config))
+            plans.append(ChannelPlan(name: rule.name, config: config, format: format))
         }
         return plans
     }

@@ -93,6 +93,29 @@ import TestSupport
         #expect(finalMetrics(result.stdout)["test"]?["multiclass_accuracy"] ?? 0 >= 0.9)
     }
 
+    // contract §5.3/§5.4: a train channel written by the SDK's write_numpy_to_dense_tensor (the same
+    // rows as the bundled CSV, Float64) trains the same model as the CSV channel.
+    @Test func recordIOProtobufTrainChannelMatchesCSV() throws {
+        let csvTree = try TemporaryOptML(copying: "breast-cancer")
+        defer { csvTree.remove() }
+        let csv = try train(csvTree)
+        #expect(csv.status == 0, "\(csv.stdout)")
+
+        let tree = try TemporaryOptML(copying: "breast-cancer")
+        defer { tree.remove() }
+        try FileManager.default.removeItem(at: tree.url("input/data/train/train.csv"))
+        try tree.write("input/data/train/part-0.pbr", Data(contentsOf: Repository.root.appendingPathComponent(
+            "Tests/EndToEndTests/Fixtures/breast-cancer-train.recordio")))
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: tree.url("input/config/inputdataconfig.json"))) as! [String: [String: Any]]
+        config["train"]!["ContentType"] = "application/x-recordio-protobuf"
+        try tree.writeJSON("input/config/inputdataconfig.json", config)
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let metrics = finalMetrics(result.stdout)
+        #expect(metrics["test"]?["roc_auc_score"] != nil)
+        #expect(metrics == finalMetrics(csv.stdout))
+    }
+
     @Test func algorithmFromEnvironment() throws {
         let tree = try TemporaryOptML(copying: "diabetes")
         defer { tree.remove() }
@@ -140,7 +163,7 @@ import TestSupport
         BadInput(name: "pipe mode", channelConfig: ["train": ["ContentType": "text/csv", "TrainingInputMode": "Pipe"]],
                  failure: "ClientError: Channel 'train' uses TrainingInputMode Pipe, which this version of optml does not read. Use File or FastFile mode."),
         BadInput(name: "libsvm channel", channelConfig: ["train": ["ContentType": "text/libsvm"]],
-                 failure: "ClientError: Channel 'train' has ContentType 'text/libsvm', which this version of optml does not read for linear-learner. Use text/csv (label in the first column, no header)."),
+                 failure: "ClientError: Channel 'train' has ContentType 'text/libsvm', which linear-learner does not train on. Use one of: text/csv, application/x-recordio-protobuf."),
         BadInput(name: "label_size=0", channelConfig: ["train": ["ContentType": "text/csv;label_size=0"]],
                  failure: "ClientError: Channel 'train' has ContentType 'text/csv;label_size=0': linear-learner trains on labelled rows, so label_size must be 1 (the label in the first column)."),
         BadInput(name: "empty train channel", removing: ["input/data/train/train.csv"],
