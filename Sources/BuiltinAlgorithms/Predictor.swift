@@ -1,0 +1,52 @@
+import Foundation
+import MLCore
+
+/// A trained model loaded for prediction: it maps a batch of feature rows to scores (and, for
+/// classifiers that decide, predicted labels), and says how its predictions look on the wire.
+///
+/// Conformances are value types built once from a model directory (`PredictorLoader`) and shared
+/// by every request, so `predict` must be safe to call from many threads at once. The serving
+/// layers see only this protocol: a new algorithm is one more conformance plus one line in
+/// `PredictorLoader`.
+public protocol Predictor: Sendable {
+    /// The algorithm's name as `optml describe` prints it (`linear-learner`).
+    var algorithm: String { get }
+    /// Features every row must have.
+    var featureCount: Int { get }
+    /// What the model predicts.
+    var task: Task { get }
+    /// The columns of a prediction and the response conventions of the algorithm.
+    var layout: PredictionLayout { get }
+    /// Whether a missing feature (an empty CSV field, `nan`, JSON `null`) can be predicted.
+    /// When false, the serving layer rejects such a record with a message naming it.
+    var acceptsMissingFeatures: Bool { get }
+    /// The value of a feature a sparse record leaves out: 0 for linear models, missing (NaN)
+    /// for tree models that learn a default direction.
+    var absentSparseValue: Double { get }
+
+    /// Predicts `rows` rows.
+    ///
+    /// - Parameters:
+    ///   - features: `rows × featureCount` values, row-major.
+    ///   - scores: `rows × layout.scoreWidth` slots to fill, row-major.
+    ///   - labels: `rows` slots for `predicted_label` when `layout.hasPredictedLabel`, else empty.
+    ///
+    /// Allocates nothing; cost O(rows · featureCount · scoreWidth) for linear models.
+    func predict(
+        features: UnsafeBufferPointer<Double>, rows: Int,
+        scores: UnsafeMutableBufferPointer<Double>, labels: UnsafeMutableBufferPointer<Double>)
+}
+
+extension Predictor {
+    /// Predicts every row of `x` (which must have `featureCount` columns) into new arrays.
+    public func predict(_ x: DenseMatrix<Double>) -> Predictions {
+        precondition(x.columns == featureCount, "expected \(featureCount) features, got \(x.columns)")
+        var result = Predictions(rows: x.rows, layout: layout)
+        x.storage.withUnsafeBufferPointer { features in
+            result.withUnsafeMutableBuffers { scores, labels in
+                predict(features: features, rows: x.rows, scores: scores, labels: labels)
+            }
+        }
+        return result
+    }
+}

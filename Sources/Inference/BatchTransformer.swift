@@ -1,0 +1,338 @@
+import Dispatch
+import Foundation
+import MLCore
+import BuiltinAlgorithms
+
+/// Offline batch inference over files (`optml transform`): one `<file>.out` per input, one output
+/// record per input record in order, like Batch Transform with `SplitType=Line` (contract §4.6).
+///
+/// CSV and JSON Lines stream: the file is read `blockBytes` at a time, each block of whole lines
+/// is cut into pieces decoded, predicted and encoded on `threads` workers, and the pieces are
+/// written in order, so memory stays a few blocks whatever the file size. `application/json`
+/// files are one document each and are read whole. Output goes to a hidden temporary file in the
+/// output folder, is fsynced and renamed into place, so a reader never sees half a file; on
+/// failure the temporary file is removed.
+///
+/// A record that does not decode fails the file with its file and line, or, with
+/// `skipBadRecords`, is left out of the output and reported in the summary.
+public struct BatchTransformer: Sendable {
+    public let handler: InferenceHandler
+    public let options: TransformOptions
+    let encoder: PredictionEncoder
+
+    public init(predictor: any Predictor, options: TransformOptions) throws {
+        try options.validate()
+        handler = try InferenceHandler(predictor: predictor)
+        self.options = options
+        encoder = PredictionEncoder(layout: predictor.layout, format: options.accept)
+    }
+
+    /// Transforms `input` into `output`; `name` names the input in messages.
+    ///
+    /// - Throws: `OptmlError.user` for a bad record (without `skipBadRecords`) naming file and
+    ///   line, `OptmlError.platform` for I/O.
+    public func transform(input: URL, output: URL, name: String) throws -> TransformSummary {
+        let writer = try OutputFile(destination: output)
+        do {
+            let summary: TransformSummary
+            if options.format.splitsByLine {
+                summary = try streamLines(input: input, name: name, writer: writer)
+            } else {
+                summary = try transformDocument(input: input, name: name, writer: writer)
+            }
+            try writer.commit()
+            return summary
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    // MARK: - Whole documents
+
+    private func transformDocument(input: URL, name: String, writer: OutputFile) throws -> TransformSummary {
+        let data: Data
+        do { data = try Data(contentsOf: input) } catch {
+            throw OptmlError.platform("Cannot read \(name) (\(input.path)): \(error.localizedDescription)")
+        }
+        let rows: FeatureRows
+        do {
+            rows = try data.withUnsafeBytes { bytes throws(InferenceError) in
+                try handler.decoder.decode(bytes, format: options.format, source: name)
+            }
+        } catch let error as InferenceError {
+            throw OptmlError.user(Self.detail(error))
+        }
+        let predictions = handler.predict(rows)
+        try writer.write(encoder.encode(predictions))
+        return TransformSummary(file: name, records: rows.rows)
+    }
+
+    static func detail(_ error: InferenceError) -> String {
+        let prefix = "Unable to evaluate payload provided: "
+        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+    }
+
+    // MARK: - Streaming by line
+
+    /// One piece's result: encoded output, counts, and the lines that failed (relative).
+    private struct PieceResult {
+        var output: [UInt8] = []
+        var records = 0
+        var newlines = 0
+        /// (0-based line within the piece, byte range of the line in the block).
+        var badLines: [(line: Int, start: Int, end: Int)] = []
+    }
+
+    private func streamLines(input: URL, name: String, writer: OutputFile) throws -> TransformSummary {
+        let fd = open(input.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw OptmlError.platform("Cannot open \(name) (\(input.path)): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var capacity = options.blockBytes
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var eof = false
+        var summary = TransformSummary(file: name)
+        var nextLine = 1
+        var wroteRecord = false
+        var first = true
+        if !encoder.writesLines {
+            var start: [UInt8] = []
+            encoder.appendDocumentStart(to: &start)
+            try writer.write(start)
+        }
+        while !(eof && filled == 0) {
+            while !eof && filled < capacity {
+                let n = read(fd, buffer + filled, capacity - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OptmlError.platform("Cannot read \(name) (\(input.path)): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { eof = true } else { filled += n }
+            }
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: filled).bindMemory(to: UInt8.self)
+            var skip = 0
+            if first {
+                first = false
+                if filled >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { skip = 3 }
+            }
+            var cut = filled
+            if !eof {
+                while cut > skip && bytes[cut - 1] != 0x0A { cut -= 1 }
+                if cut == skip {
+                    // A line longer than the block: read more of it.
+                    capacity *= 2
+                    let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+                    grown.copyMemory(from: buffer, byteCount: filled)
+                    buffer.deallocate()
+                    buffer = grown
+                    continue
+                }
+            }
+            let results = processBlock(UnsafeBufferPointer(rebasing: bytes[skip..<cut]), name: name)
+            for result in results {
+                if !result.badLines.isEmpty {
+                    try report(result.badLines, block: UnsafeBufferPointer(rebasing: bytes[skip..<cut]), firstLine: nextLine,
+                               name: name, summary: &summary)
+                }
+                if !result.output.isEmpty {
+                    if !encoder.writesLines && !wroteRecord {
+                        try writer.write(Array(result.output.dropFirst(2)))
+                    } else {
+                        try writer.write(result.output)
+                    }
+                    wroteRecord = true
+                }
+                summary.records += result.records
+                nextLine += result.newlines
+            }
+            let rest = filled - cut
+            if rest > 0 { buffer.copyMemory(from: buffer + cut, byteCount: rest) }
+            filled = rest
+            if eof && filled > 0 { continue }
+        }
+        if !encoder.writesLines {
+            var end: [UInt8] = []
+            encoder.appendDocumentEnd(to: &end)
+            try writer.write(end)
+        }
+        return summary
+    }
+
+    /// Turns the bad lines of a piece into messages with absolute line numbers; throws the first
+    /// unless bad records are skipped.
+    private func report(_ badLines: [(line: Int, start: Int, end: Int)], block: UnsafeBufferPointer<UInt8>, firstLine: Int,
+                        name: String, summary: inout TransformSummary) throws {
+        for bad in badLines {
+            let line = firstLine + bad.line
+            let text = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[bad.start..<bad.end]))
+            var message = "\(name) line \(line): the record could not be read."
+            do { _ = try decodeLine(text, name: name) } catch { message = Self.relabel(Self.detail(error), name: name, line: line) }
+            guard options.skipBadRecords else { throw OptmlError.user(message) }
+            summary.skipped += 1
+            if summary.skippedDetails.count < TransformSummary.skippedDetailLimit {
+                summary.skippedDetails.append(.init(line: line, message: message))
+            }
+        }
+    }
+
+    /// Messages about a one-line input say `line 1` / `record 1`: make them name the file's line.
+    static func relabel(_ message: String, name: String, line: Int) -> String {
+        message
+            .replacingOccurrences(of: "\(name) line 1", with: "\(name) line \(line)")
+            .replacingOccurrences(of: "\(name), record 1:", with: "\(name) line \(line):")
+            .replacingOccurrences(of: ", record 1:", with: ":")
+            .replacingOccurrences(of: "Line 1 reads", with: "Line \(line) reads")
+    }
+
+    /// Splits a block of whole lines into pieces and runs them on the workers, in order.
+    private func processBlock(_ block: UnsafeBufferPointer<UInt8>, name: String) -> [PieceResult] {
+        let pieces = max(1, min(options.threads * 2, block.count / 4096))
+        var bounds = [0]
+        for k in 1..<pieces {
+            var p = max(bounds.last!, block.count * k / pieces)
+            while p < block.count && block[p - 1] != 0x0A { p += 1 }
+            if p > bounds.last! && p < block.count { bounds.append(p) }
+        }
+        bounds.append(block.count)
+        let count = bounds.count - 1
+        let results = UnsafeMutableBufferPointer<PieceResult>.allocate(capacity: count)
+        results.initialize(repeating: PieceResult())
+        defer { results.deinitialize(); results.deallocate() }
+        let work = { (k: Int) in
+            results[k] = self.processPiece(block, start: bounds[k], end: bounds[k + 1], name: name)
+        }
+        if options.threads == 1 || count == 1 {
+            for k in 0..<count { work(k) }
+        } else {
+            let shared = UncheckedBox(work)
+            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        }
+        return Array(results)
+    }
+
+    private func processPiece(_ block: UnsafeBufferPointer<UInt8>, start: Int, end: Int, name: String) -> PieceResult {
+        var result = PieceResult()
+        let piece = UnsafeBufferPointer(rebasing: block[start..<end])
+        result.newlines = piece.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let raw = UnsafeRawBufferPointer(piece)
+        if let rows = try? decodePiece(raw, name: name) {
+            emit(rows, lines: options.joinInput ? recordLines(block, start, end) : [], block: block, into: &result)
+            return result
+        }
+        // Some record is bad: find each bad line by bisection over the record lines, keep the
+        // rest in order.
+        let lines = recordLines(block, start, end)
+        var good: [(start: Int, end: Int)] = []
+        var rows = FeatureRows(featureCount: handler.predictor.featureCount)
+        func visit(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[lines[range.lowerBound].start..<lines[range.upperBound - 1].end]))
+            if let decoded = try? decodePiece(bytes, name: name), decoded.rows == range.count {
+                rows.values.append(contentsOf: decoded.values)
+                rows.rows += decoded.rows
+                good.append(contentsOf: lines[range].map { ($0.start, $0.end) })
+                return
+            }
+            if range.count == 1 {
+                let line = lines[range.lowerBound]
+                result.badLines.append((line.line, line.start, line.end))
+                return
+            }
+            let middle = range.lowerBound + range.count / 2
+            visit(range.lowerBound..<middle)
+            visit(middle..<range.upperBound)
+        }
+        visit(0..<lines.count)
+        emit(rows, lines: options.joinInput ? good.map { (line: 0, start: $0.start, end: $0.end) } : [], block: block, into: &result)
+        return result
+    }
+
+    /// The non-blank lines of `[start, end)`: 0-based line index within the range and byte range
+    /// without the line end.
+    private func recordLines(_ block: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [(line: Int, start: Int, end: Int)] {
+        var lines: [(line: Int, start: Int, end: Int)] = []
+        var p = start
+        var line = 0
+        while p < end {
+            var q = p
+            while q < end && block[q] != 0x0A { q += 1 }
+            var stop = q
+            if stop > p && block[stop - 1] == 0x0D { stop -= 1 }
+            if !RecordDecoder.isBlank(UnsafeBufferPointer(rebasing: block[p..<stop])) { lines.append((line, p, stop)) }
+            p = q + 1
+            line += 1
+        }
+        return lines
+    }
+
+    private func decodePiece(_ bytes: UnsafeRawBufferPointer, name: String) throws(InferenceError) -> FeatureRows {
+        switch options.format {
+        case .csv: return try handler.decoder.decodeCSV(bytes, source: name)
+        case .jsonlines: return try handler.decoder.decodeJSONLines(bytes, source: name, firstLine: 1)
+        case .json: return try handler.decoder.decodeJSON(bytes, source: name)
+        }
+    }
+
+    private func decodeLine(_ bytes: UnsafeRawBufferPointer, name: String) throws(InferenceError) -> FeatureRows {
+        try decodePiece(bytes, name: name)
+    }
+
+    private func emit(_ rows: FeatureRows, lines: [(line: Int, start: Int, end: Int)], block: UnsafeBufferPointer<UInt8>,
+                      into result: inout PieceResult) {
+        guard rows.rows > 0 else { return }
+        let predictions = handler.predict(rows)
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.rows * (options.joinInput ? 64 + (lines.first.map { $0.end - $0.start } ?? 0) : 24))
+        for i in 0..<rows.rows {
+            if options.joinInput {
+                let line = UnsafeBufferPointer(rebasing: block[lines[i].start..<lines[i].end])
+                appendJoined(line, i, predictions, to: &out)
+            } else {
+                // JSON documents: every record after a comma; the writer drops the file's first one.
+                encoder.appendRecord(i, of: predictions, first: encoder.writesLines, to: &out)
+            }
+        }
+        result.output = out
+        result.records = rows.rows
+    }
+
+    private func appendJoined(_ line: UnsafeBufferPointer<UInt8>, _ i: Int, _ predictions: Predictions, to out: inout [UInt8]) {
+        switch options.format {
+        case .csv:
+            out.append(contentsOf: line)
+            out.append(UInt8(ascii: ","))
+            encoder.appendCSV(i, predictions, to: &out)
+        default:
+            var end = line.count
+            while end > 0 && (line[end - 1] == 0x20 || line[end - 1] == 0x09) { end -= 1 }
+            var begin = 0
+            while begin < end && (line[begin] == 0x20 || line[begin] == 0x09) { begin += 1 }
+            let trimmed = UnsafeBufferPointer(rebasing: line[begin..<end])
+            if trimmed.first == UInt8(ascii: "{") && trimmed.last == UInt8(ascii: "}") {
+                // Splice the member in before the closing brace (an empty object takes no comma).
+                var inner = trimmed.count - 1
+                while inner > 1 && [0x20, 0x09].contains(trimmed[inner - 1]) { inner -= 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: trimmed[0..<inner]))
+                if inner > 1 { out.append(contentsOf: ", ".utf8) }
+                out.append(contentsOf: #""SageMakerOutput": "#.utf8)
+                encoder.appendObject(i, predictions, to: &out)
+                out.append(UInt8(ascii: "}"))
+            } else {
+                out.append(contentsOf: #"{"SageMakerInput": "#.utf8)
+                out.append(contentsOf: trimmed)
+                out.append(contentsOf: #", "SageMakerOutput": "#.utf8)
+                encoder.appendObject(i, predictions, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        out.append(0x0A)
+    }
+}
+
+/// A closure run by several threads on the caller's word that it only touches disjoint slots.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

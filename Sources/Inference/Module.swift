@@ -1,1 +1,0 @@
-// Inference module; see docs/architecture.md.

@@ -1,1 +1,0 @@
-// InferenceServer module; see docs/architecture.md.

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import BuiltinAlgorithms
+import ContainerRuntime
+import Inference
+import InferenceServer
+import MLCore
+
+/// `optml serve`: the SageMaker model server for endpoints and batch transform (contract §4).
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the model in /opt/ml/model (or $SAGEMAKER_BASE_DIR/model) over HTTP.",
+        discussion: """
+        Listens on 0.0.0.0:$SAGEMAKER_BIND_TO_PORT (8080 when unset) with GET /ping, POST /invocations \
+        and GET /execution-parameters. Reads text/csv, application/json and application/jsonlines; \
+        answers text/csv, application/json or application/jsonlines by the Accept header. \
+        SAGEMAKER_BATCH, SAGEMAKER_MAX_PAYLOAD_IN_MB, SAGEMAKER_MAX_CONCURRENT_TRANSFORMS and \
+        SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT are honoured. SIGTERM lets in-flight requests finish.
+        """
+    )
+
+    @Option(help: "Model directory (default: /opt/ml/model, or $SAGEMAKER_BASE_DIR/model).")
+    var modelDir: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "Extra container arguments (ignored, as SageMaker may pass some).")
+    var extra: [String] = []
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = modelDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? SageMakerPaths(environment: environment).model
+        let server: InferenceServer
+        do {
+            let configuration = try ServingConfiguration(environment: environment)
+            let predictor = try PredictorLoader.load(modelDirectory: directory)
+            server = InferenceServer(handler: try InferenceHandler(predictor: predictor, configuration: configuration))
+            log("optml serve: \(predictor.algorithm) model with \(predictor.featureCount) features from \(directory.path); "
+                + "listening on 0.0.0.0:\(configuration.port)"
+                + (configuration.isBatch ? " (batch transform, payloads up to \(configuration.maxPayloadMegabytes) MB)" : ""))
+        } catch let error as OptmlError {
+            log("Unable to load model: \(error.message)")
+            throw ExitCode(1)
+        }
+        // The server runs on Swift's concurrent executor; this thread only waits for it to end
+        // (after SIGTERM or SIGINT and the drain of in-flight requests).
+        let done = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        _Concurrency.Task {
+            do { try await server.run() } catch { failure.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.error {
+            log("optml serve stopped: \(error)")
+            throw ExitCode(1)
+        }
+        log("optml serve: stopped after draining in-flight requests.")
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// The server's error, handed from its task to the waiting main thread (written before the
+/// semaphore is signalled, read after it is waited for).
+private final class FailureBox: @unchecked Sendable {
+    var error: (any Error)?
+}

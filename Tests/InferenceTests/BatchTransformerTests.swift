@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import MLCore
+import BuiltinAlgorithms
+import TestSupport
+@testable import Inference
+
+/// Streaming batch transform over files (contract §4.6): one output record per input record in
+/// order, across block and piece boundaries, with bad records failing or skipped.
+@Suite struct BatchTransformerTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("optml-transform-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    func read(_ url: URL) throws -> String { String(decoding: try Data(contentsOf: url), as: UTF8.self) }
+
+    /// 3000 regression rows (2·x₁ − x₂ + 0.5), some blank lines, CRLF on some.
+    static let rows: [(Double, Double)] = (0..<3000).map { (Double($0) / 8, Double($0 % 9)) }
+    static var csv: String {
+        rows.enumerated().map { i, r in "\(r.0),\(r.1)" + (i % 7 == 0 ? "\r\n" : "\n") + (i % 500 == 0 ? "\n" : "") }.joined()
+    }
+    static func expected(_ r: (Double, Double)) -> String { Float(2 * r.0 - r.1 + 0.5).description }
+
+    @Test(arguments: [1, 2, 3])
+    func smallBlocksKeepEveryRecordInOrder(threads: Int) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try write("in.csv", Self.csv)
+        let output = folder.appendingPathComponent("out/in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .csv, accept: .csv, threads: threads, blockBytes: 1024))
+        let summary = try transformer.transform(input: input, output: output, name: "in.csv")
+        #expect(summary == TransformSummary(file: "in.csv", records: 3000))
+        #expect(try read(output) == Self.rows.map { Self.expected($0) + "\n" }.joined())
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
+        #expect(leftovers == ["in.csv.out"])
+    }
+
+    @Test func jsonAcceptWritesOneDocument() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try write("in.csv", Self.csv)
+        let output = folder.appendingPathComponent("in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .csv, accept: .json, threads: 2, blockBytes: 1024))
+        _ = try transformer.transform(input: input, output: output, name: "in.csv")
+        let expected = "{\"predictions\": [" + Self.rows.map { "{\"score\": \(Self.expected($0))}" }.joined(separator: ", ") + "]}"
+        #expect(try read(output) == expected)
+    }
+
+    @Test func badRecordFailsWithFileAndLineAndLeavesNoOutput() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines = Self.rows.map { "\($0.0),\($0.1)" }
+        lines[1234] = "1.5,oops"
+        let input = try write("in.csv", lines.joined(separator: "\n"))
+        let output = folder.appendingPathComponent("in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .csv, accept: .csv, threads: 2, blockBytes: 1024))
+        #expect(throws: OptmlError.user("in.csv line 1235, column 2: 'oops' is not a number. Expecting a decimal number, or an "
+            + "empty field or 'nan' for a missing value. Line 1235 reads '1.5,oops'.")) {
+            _ = try transformer.transform(input: input, output: output, name: "in.csv")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["in.csv"])
+    }
+
+    @Test func skipBadRecordsReportsThemAndKeepsTheRest() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines = Self.rows.map { "\($0.0),\($0.1)" }
+        let bad = [0: "x,1", 999: "1,2,3", 1000: ",4", 2999: "7"]
+        for (i, text) in bad { lines[i] = text }
+        let input = try write("in.csv", lines.joined(separator: "\n") + "\n")
+        let output = folder.appendingPathComponent("in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor,
+            options: TransformOptions(format: .csv, accept: .csv, skipBadRecords: true, threads: 2, blockBytes: 2048))
+        let summary = try transformer.transform(input: input, output: output, name: "in.csv")
+        #expect(summary.records == 2996 && summary.skipped == 4)
+        #expect(summary.skippedDetails.map(\.line) == [1, 1000, 1001, 3000])
+        #expect(summary.skippedDetails[2].message
+            == "in.csv line 1001: feature 1 is missing (an empty field or nan); the linear-learner model needs all 2 features.")
+        #expect(summary.skippedDetails[1].message.hasPrefix("in.csv line 1000: 3 columns, expected 2"))
+        let good = Self.rows.enumerated().filter { bad[$0.offset] == nil }.map { Self.expected($0.element) + "\n" }
+        #expect(try read(output) == good.joined())
+    }
+
+    // Batch Transform's JoinSource=Input: CSV gets the prediction appended, JSON Lines objects a SageMakerOutput member.
+    @Test func joinSourceInput() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = try write("in.csv", "1,0\n\n-1,0\r\n0,0\n")
+        let csvOut = folder.appendingPathComponent("in.csv.out")
+        _ = try BatchTransformer(predictor: Models.binary,
+                                 options: TransformOptions(format: .csv, accept: .csv, joinInput: true, threads: 1))
+            .transform(input: csv, output: csvOut, name: "in.csv")
+        #expect(try read(csvOut) == "1,0,1,0.75\n-1,0,0,0.25\n0,0,0,0.5\n")
+
+        let jsonl = try write("in.jsonl", "{\"id\": 7, \"features\": [1, 0]}\n[-1, 0]\n{\"data\": {\"features\": {\"values\": [0, 0]}} }\n")
+        let jsonlOut = folder.appendingPathComponent("in.jsonl.out")
+        _ = try BatchTransformer(predictor: Models.binary,
+                                 options: TransformOptions(format: .jsonlines, accept: .jsonlines, joinInput: true, threads: 1))
+            .transform(input: jsonl, output: jsonlOut, name: "in.jsonl")
+        #expect(try read(jsonlOut) == """
+            {"id": 7, "features": [1, 0], "SageMakerOutput": {"score": 0.75, "predicted_label": 1}}
+            {"SageMakerInput": [-1, 0], "SageMakerOutput": {"score": 0.25, "predicted_label": 0}}
+            {"data": {"features": {"values": [0, 0]}}, "SageMakerOutput": {"score": 0.5, "predicted_label": 0}}
+
+            """)
+        #expect(throws: OptmlError.user("--join-source input with text/csv input writes CSV lines: use --accept text/csv.")) {
+            _ = try BatchTransformer(predictor: Models.binary,
+                                     options: TransformOptions(format: .csv, accept: .json, joinInput: true, threads: 1))
+        }
+    }
+
+    @Test func jsonDocumentsAreReadWhole() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try write("in.json", #"{"instances": [[1, 1], [0.25, 0]]}"#)
+        let output = folder.appendingPathComponent("in.json.out")
+        let summary = try BatchTransformer(predictor: Models.regressor,
+                                           options: TransformOptions(format: .json, accept: .jsonlines, threads: 2))
+            .transform(input: input, output: output, name: "in.json")
+        #expect(summary.records == 2)
+        #expect(try read(output) == "{\"score\": 1.5}\n{\"score\": 1.0}\n")
+    }
+}
