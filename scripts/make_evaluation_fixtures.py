@@ -27,6 +27,7 @@ import sys
 import numpy as np
 import sklearn
 from sklearn import metrics
+from sklearn.calibration import calibration_curve
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "EvaluationTests", "Fixtures")
 EPS = np.finfo(np.float64).eps
@@ -147,6 +148,9 @@ def binary_case(name, y, s, w, threshold, probabilities):
         "f1": metrics.f1_score(y, pred, sample_weight=sw, zero_division=0),
         "f0_5": metrics.fbeta_score(y, pred, beta=0.5, sample_weight=sw, zero_division=0),
         "f2": metrics.fbeta_score(y, pred, beta=2.0, sample_weight=sw, zero_division=0),
+        "mcc": metrics.matthews_corrcoef(y, pred, sample_weight=sw),
+        "balancedAccuracy": metrics.balanced_accuracy_score(y, pred, sample_weight=sw),
+        "cohenKappa": metrics.cohen_kappa_score(y, pred, labels=[0, 1], sample_weight=sw),
         "rocAUC": auc,
         "averagePrecision": metrics.average_precision_score(y, s, sample_weight=sw),
         "rocCurve": {"fpr": floats(fpr), "tpr": floats(tpr), "thresholds": finite_or_none(roc_t)},
@@ -162,6 +166,11 @@ def binary_case(name, y, s, w, threshold, probabilities):
         clipped = np.clip(np.stack([1 - s, s], axis=1), EPS, 1 - EPS)
         manual = -np.log(np.where(y == 1, clipped[:, 1], clipped[:, 0]))
         assert abs(np.average(manual, weights=sw) - expected["logLoss"]) <= 1e-12 * max(1.0, expected["logLoss"])
+        if sw is None:
+            # calibration_curve takes no weights; the weighted Swift curve is checked on the
+            # unweighted cases (and by hand-made examples in the tests).
+            true_fraction, mean_predicted = calibration_curve(y, s, n_bins=10, strategy="uniform")
+            expected["calibration"] = {"fractionPositive": floats(true_fraction), "meanPredicted": floats(mean_predicted)}
     return {
         "name": name,
         "labels": floats(y),
@@ -302,7 +311,16 @@ def multiclass_case(name, y, prob, w, check_ndcg):
         "logLoss": metrics.log_loss(y, prob, sample_weight=sw, labels=classes),
         "confusionMatrix": metrics.confusion_matrix(y, pred, labels=classes, sample_weight=sw).astype(float).tolist(),
         "dcg": dcg,
+        "mcc": metrics.matthews_corrcoef(y, pred, sample_weight=sw),
+        "balancedAccuracy": metrics.balanced_accuracy_score(y, pred, sample_weight=sw),
+        "cohenKappa": metrics.cohen_kappa_score(y, pred, labels=classes, sample_weight=sw),
+        "brier": metrics.brier_score_loss(y, prob, labels=classes, sample_weight=sw),
     }
+    if len(np.unique(y)) == k and np.allclose(prob.sum(axis=1), 1.0):
+        expected["rocAUCOvrMacro"] = metrics.roc_auc_score(y, prob, multi_class="ovr", average="macro",
+                                                           labels=classes, sample_weight=sw)
+        expected["rocAUCOvrWeighted"] = metrics.roc_auc_score(y, prob, multi_class="ovr", average="weighted",
+                                                              labels=classes, sample_weight=sw)
     for t in range(1, k):
         assert abs(expected["topK"][str(t)] - float(np.average(ranks <= t, weights=sw))) <= 1e-12
     for avg in ("macro", "weighted", "micro"):

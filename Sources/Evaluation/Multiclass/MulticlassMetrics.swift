@@ -209,6 +209,12 @@ struct ClassCounts {
     var predicted: [Double]
     var support: [Double]
 
+    init(truePositives: [Double], predicted: [Double], support: [Double]) {
+        self.truePositives = truePositives
+        self.predicted = predicted
+        self.support = support
+    }
+
     init(labels: [Double], predicted labelsPredicted: [Double], classCount: Int, weights: [Double]?,
          function: StaticString = #function) {
         InputChecks.sizes(labels: labels.count, other: labelsPredicted.count, otherName: "predictions",

@@ -41,6 +41,7 @@ struct BinaryCase: Decodable, Sendable, CustomTestStringConvertible {
         var recall: [Double]?
         var thresholds: [Double?]
     }
+    struct Calibration: Decodable, Sendable { var fractionPositive, meanPredicted: [Double] }
     struct Threshold: Decodable, Sendable {
         var criterion: ThresholdCriterionFixture
         var threshold: Double
@@ -51,6 +52,8 @@ struct BinaryCase: Decodable, Sendable, CustomTestStringConvertible {
         var confusion: Confusion
         var accuracy, precision, recall, f1, f0_5, f2, rocAUC, averagePrecision: Double
         var logLoss, brier: Double?
+        var mcc, balancedAccuracy, cohenKappa: Double?
+        var calibration: Calibration?
         var rocCurve: Curve
         var prCurve: Curve
         var thresholds: [Threshold]
@@ -105,6 +108,8 @@ struct MulticlassCase: Decodable, Sendable, CustomTestStringConvertible {
         var confusionMatrix: [[Double]]
         var dcg: Double
         var ndcg: Double?
+        var mcc, balancedAccuracy, cohenKappa, brier: Double?
+        var rocAUCOvrMacro, rocAUCOvrWeighted: Double?
         var macro, weighted, micro: Averaged
     }
 
