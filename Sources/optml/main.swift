@@ -10,7 +10,7 @@ struct Optml: ParsableCommand {
         commandName: "optml",
         abstract: "A SageMaker-compatible training runtime with built-in algorithms.",
         version: OptmlVersion.current,
-        subcommands: [Train.self, Serve.self, Transform.self, Describe.self, ParseBench.self]
+        subcommands: [Train.self, Serve.self, Transform.self, Evaluate.self, Describe.self, ParseBench.self]
     )
 }
 

@@ -57,13 +57,34 @@ public struct ModelComparison: Sendable {
     /// metric group).
     public init(_ a: EvaluationInput, _ b: EvaluationInput, options: EvaluationOptions = EvaluationOptions(),
                 primaryMetric: String? = nil) throws {
+        // The work happens in a static function that builds the value with the memberwise
+        // initializer: with the throwing checks inside this initializer, the release compiler
+        // (Swift 6.3.1) crashed in CopyPropagation ("Found ownership error").
+        self = try Self.make(a, b, options: options, primaryMetric: primaryMetric)
+    }
+
+    private init(first: EvaluationReport, second: EvaluationReport, primaryMetric: String, higherIsBetter: Bool,
+                 difference: Double, differenceStandardDeviation: Double, differenceInterval: ClosedRange<Double>?,
+                 firstBetterShare: Double) {
+        self.first = first
+        self.second = second
+        self.primaryMetric = primaryMetric
+        self.higherIsBetter = higherIsBetter
+        self.difference = difference
+        self.differenceStandardDeviation = differenceStandardDeviation
+        self.differenceInterval = differenceInterval
+        self.firstBetterShare = firstBetterShare
+    }
+
+    private static func make(_ a: EvaluationInput, _ b: EvaluationInput, options: EvaluationOptions,
+                             primaryMetric: String?) throws -> ModelComparison {
         guard a.task == b.task else {
             throw OptmlError.user("Cannot compare a \(a.task) model with a \(b.task) model; both must solve the same task.")
         }
         guard a.labels.count == b.labels.count else {
             throw OptmlError.user("The two evaluations have \(a.labels.count) and \(b.labels.count) rows; compare on the same data.")
         }
-        for i in a.labels.indices where a.labels[i] != b.labels[i] && !(a.labels[i].isNaN && b.labels[i].isNaN) {
+        if let i = Self.firstDifferentLabel(a.labels, b.labels) {
             throw OptmlError.user("Row \(i + 1): the label is \(a.labels[i]) for '\(a.modelName)' but \(b.labels[i]) for '\(b.modelName)'; compare on the same data.")
         }
         guard a.weights == b.weights else {
@@ -71,38 +92,44 @@ public struct ModelComparison: Sendable {
         }
         let reportA = try EvaluationReport(a, options: options)
         let reportB = try EvaluationReport(b, options: options)
-        first = reportA
-        second = reportB
-        let metric = primaryMetric ?? Self.primaryMetric(for: a.task).name
+        let metric = primaryMetric ?? ModelComparison.primaryMetric(for: a.task).name
         guard let valueA = reportA.metrics.metric(metric), let valueB = reportB.metrics.metric(metric) else {
-            let known = reportA.metrics.names.filter { reportA.metrics.metric($0) != nil }
-            throw OptmlError.user("Unknown metric '\(metric)' to compare on; choose one of: \(known.joined(separator: ", ")).")
+            throw OptmlError.user("Unknown metric '\(metric)' to compare on; choose one of: \(Self.scalarMetricNames(reportA.metrics)).")
         }
-        self.primaryMetric = metric
         let higher = !Self.lossNames.contains(metric)
-        higherIsBetter = higher
-        difference = valueA.value - valueB.value
+        var spread = Double.nan
+        var interval: ClosedRange<Double>? = nil
+        var share = Double.nan
         if let ra = reportA.replicates.replicates(of: metric), let rb = reportB.replicates.replicates(of: metric), !ra.isEmpty {
             let paired = zip(ra, rb).map { $0 - $1 }.filter(\.isFinite).sorted()
-            differenceStandardDeviation = BootstrapReplicates.standardDeviation(paired)
+            spread = BootstrapReplicates.standardDeviation(paired)
             if paired.count >= 2 {
-                func quantile(_ q: Double) -> Double {
-                    // Linear interpolation between order statistics (NumPy's default).
-                    let h = q * Double(paired.count - 1)
-                    let lo = Int(h.rounded(.down)), hi = min(lo + 1, paired.count - 1)
-                    return paired[lo] + (h - Double(lo)) * (paired[hi] - paired[lo])
-                }
-                differenceInterval = quantile(0.025) ... quantile(0.975)
-            } else {
-                differenceInterval = nil
+                interval = Self.quantile(paired, 0.025) ... Self.quantile(paired, 0.975)
             }
             let wins = zip(ra, rb).filter { higher ? $0 > $1 : $0 < $1 }.count
-            firstBetterShare = Double(wins) / Double(ra.count)
-        } else {
-            differenceStandardDeviation = .nan
-            differenceInterval = nil
-            firstBetterShare = .nan
+            share = Double(wins) / Double(ra.count)
         }
+        return ModelComparison(first: reportA, second: reportB, primaryMetric: metric, higherIsBetter: higher,
+                               difference: valueA.value - valueB.value, differenceStandardDeviation: spread,
+                               differenceInterval: interval, firstBetterShare: share)
+    }
+
+    /// The first row whose labels differ (two NaN labels count as equal).
+    static func firstDifferentLabel(_ a: [Double], _ b: [Double]) -> Int? {
+        a.indices.first { a[$0] != b[$0] && !(a[$0].isNaN && b[$0].isNaN) }
+    }
+
+    /// The scalar metrics of a group, comma-separated, for messages.
+    static func scalarMetricNames(_ group: MetricGroup) -> String {
+        group.names.filter { group.metric($0) != nil }.joined(separator: ", ")
+    }
+
+    /// Quantile `q` of sorted values by linear interpolation between order statistics (NumPy's
+    /// default); `sorted` holds at least two values.
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        let h = q * Double(sorted.count - 1)
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
     /// One sentence for people: which model is better on the primary metric, by how much, and
