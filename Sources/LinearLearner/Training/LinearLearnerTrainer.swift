@@ -1,6 +1,7 @@
 import Foundation
 import MLCore
 import Evaluation
+import LinearAlgebra
 
 /// What training produced: the model, how it was found, and the metrics printed for each channel.
 public struct LinearLearnerResult: Sendable {
@@ -46,6 +47,10 @@ public struct LinearLearnerTrainer: Sendable {
     public func train(_ train: inout LabeledDataset<Double>, validation: LabeledDataset<Double>?,
                       test: LabeledDataset<Double>?) throws -> LinearLearnerResult {
         let timer = PhaseTimer()
+        // OpenBLAS's process-wide pool follows our thread budget: a BLAS call with more threads
+        // than the budget would leave its workers spinning in sched_yield after it returns, on
+        // cores the budget does not own.
+        BLASThreads.set(threads)
         try check(train, channel: "train", featureCount: nil)
         if let validation { try check(validation, channel: "validation", featureCount: train.featureCount) }
         if let test { try check(test, channel: "test", featureCount: train.featureCount) }

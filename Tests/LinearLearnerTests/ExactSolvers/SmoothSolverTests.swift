@@ -89,6 +89,35 @@ struct SmoothSolverTests {
         #expect(isClose(ra.objective, rb.objective, relative: 1e-12))
     }
 
+    @Test("a warm start on a row sample reaches the same optimum in fewer full-data iterations")
+    func warmStartReachesTheSameOptimum() throws {
+        // 120k rows: the stride-8 sample has 15k rows, enough for the warm start to run.
+        let data = SyntheticData.binary(rows: 120_000, features: 6, seed: 31)
+        let weights = (0 ..< 120_000).map { 0.5 + Double($0 % 3) }
+        for problem in [LinearProblem(features: data.x, labels: data.y), LinearProblem(features: data.x, labels: data.y, weights: weights)] {
+            let regularization = Regularization(l2: 1e-5)
+            let cold = ExactSolverOptions(tolerance: 1e-9, threads: 2, warmStartStride: 1)
+            let warm = ExactSolverOptions(tolerance: 1e-9, threads: 2)
+            let (a, ra) = try ExactSolver.fit(problem, loss: .logistic, regularization: regularization, options: cold)
+            let (b, rb) = try ExactSolver.fit(problem, loss: .logistic, regularization: regularization, options: warm)
+            #expect(ra.method == "newton" && rb.method == "newton")
+            #expect(rb.iterations < ra.iterations, "warm \(rb.iterations) vs cold \(ra.iterations) Newton iterations")
+            for j in 0 ..< 6 { #expect(isClose(a.weights[0, j], b.weights[0, j], relative: 1e-6)) }
+            #expect(isClose(a.intercepts[0], b.intercepts[0], relative: 1e-6))
+            #expect(isClose(ra.objective, rb.objective, relative: 1e-12))
+        }
+        // Softmax goes through L-BFGS; the warm-started run ends at the same optimum.
+        let regression = SyntheticData.regression(rows: 100_000, features: 5, noise: 1, seed: 5)
+        let classes = regression.y.map { $0 < -0.5 ? 0.0 : ($0 < 0.5 ? 1.0 : 2.0) }
+        let problem = LinearProblem(features: regression.x, labels: classes)
+        let (c, rc) = try ExactSolver.fit(problem, loss: .softmax(classes: 3), regularization: Regularization(l2: 1e-4),
+                                          options: ExactSolverOptions(tolerance: 1e-9, threads: 2, warmStartStride: 1))
+        let (w, rw) = try ExactSolver.fit(problem, loss: .softmax(classes: 3), regularization: Regularization(l2: 1e-4),
+                                          options: ExactSolverOptions(tolerance: 1e-9, threads: 2))
+        #expect(isClose(rc.objective, rw.objective, relative: 1e-9))
+        for j in 0 ..< 5 { #expect(abs(c.weights[0, j] - w.weights[0, j]) < 1e-4) }
+    }
+
     @Test("the monitor sees every iteration and can stop the solver")
     func monitorStops() throws {
         let fixture = try SolverFixture.load("softmax")

@@ -80,11 +80,15 @@ public enum ExactSolver {
                         let objective = SmoothObjective(
                             x: x, labels: y, weights: sPointer, rows: n, features: d, intercept: intercept,
                             loss: smoothLoss(loss), regularization: regularization, totalWeight: totalWeight, threads: threads)
-                        let start = [Double](repeating: 0, count: objective.parameterCount)
+                        let useNewton = k == 1 && regularization.l1 == 0 && d <= options.newtonMaxFeatures
+                        let start = try warmStart(
+                            x: x, labels: y, weights: sPointer, rows: n, features: d, outputs: k, intercept: intercept,
+                            loss: smoothLoss(loss), regularization: regularization, options: options, newton: useNewton)
+                            ?? [Double](repeating: 0, count: objective.parameterCount)
                         let quasiNewton = QuasiNewton(
                             objective: objective, l1: regularization.l1, penalizedCount: k * d,
                             maxIterations: options.maxIterations, tolerance: options.tolerance, historySize: options.historySize)
-                        if k == 1 && regularization.l1 == 0 && d <= options.newtonMaxFeatures {
+                        if useNewton {
                             let (newton, complete) = try NewtonMethod(
                                 objective: objective, regularization: regularization, totalWeight: totalWeight, threads: threads,
                                 maxIterations: options.maxIterations, tolerance: options.tolerance
@@ -104,6 +108,65 @@ public enum ExactSolver {
                         let outcome = try quasiNewton.minimize(from: start, report: report)
                         return (coefficients(outcome.theta), makeReport(regularization.l1 > 0 ? "owlqn" : "lbfgs", outcome))
                     }
+                }
+            }
+        }
+    }
+
+    /// The minimizer of the objective on every `options.warmStartStride`-th row, as the start of
+    /// the full-data method; nil when the data is too small for a sample to help, with L1, or when
+    /// the sample's solve fails (the full-data method then starts from zero as usual).
+    ///
+    /// Rows are taken at a fixed stride (deterministic, and spread over the whole file even when
+    /// it is sorted by label). The sample objective has the same form (the loss is a weighted mean,
+    /// so the ridge means the same), so its minimizer is within sampling error of the full one and
+    /// Newton's method converges from it in about two full passes.
+    private static func warmStart(
+        x: UnsafePointer<Double>, labels: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        rows n: Int, features d: Int, outputs k: Int, intercept: Bool, loss: SmoothObjective.Loss,
+        regularization: Regularization, options: ExactSolverOptions, newton: Bool
+    ) throws(OptmlError) -> [Double]? {
+        let stride = options.warmStartStride
+        let parameters = k * d + (intercept ? k : 0)
+        guard stride > 1, regularization.l1 == 0 else { return nil }
+        let m = n / stride
+        guard m >= 10_000, m >= 20 * parameters else { return nil }
+        var xs = [Double](repeating: 0, count: m * d)
+        var ys = [Double](repeating: 0, count: m)
+        var ws: [Double]? = weights == nil ? nil : [Double](repeating: 0, count: m)
+        var total = 0.0
+        xs.withUnsafeMutableBufferPointer { xb in
+            for i in 0 ..< m {
+                let source = i * stride
+                (xb.baseAddress! + i * d).update(from: x + source * d, count: d)
+                ys[i] = labels[source]
+                if let weights { ws![i] = weights[source]; total += weights[source] }
+            }
+        }
+        if weights == nil { total = Double(m) }
+        guard total > 0 else { return nil }
+        return try xs.withUnsafeBufferPointer { xb throws(OptmlError) -> [Double]? in
+            try ys.withUnsafeBufferPointer { yb throws(OptmlError) -> [Double]? in
+                try withOptionalBuffer(ws) { wp throws(OptmlError) -> [Double]? in
+                    let sample = SmoothObjective(
+                        x: xb.baseAddress!, labels: yb.baseAddress!, weights: wp, rows: m, features: d, intercept: intercept,
+                        loss: loss, regularization: regularization, totalWeight: total, threads: options.threads)
+                    let zero = [Double](repeating: 0, count: parameters)
+                    // A looser tolerance: the sample's own optimum is only within sampling error
+                    // of the full one anyway.
+                    let tolerance = max(options.tolerance, 1e-5)
+                    if newton {
+                        let (outcome, complete) = try NewtonMethod(
+                            objective: sample, regularization: regularization, totalWeight: total, threads: options.threads,
+                            maxIterations: options.maxIterations, tolerance: tolerance
+                        ).minimize(from: zero) { _, _, _ in true }
+                        return complete && outcome.objective.isFinite ? outcome.theta : nil
+                    }
+                    let outcome = try QuasiNewton(
+                        objective: sample, l1: 0, penalizedCount: k * d, maxIterations: options.maxIterations,
+                        tolerance: tolerance, historySize: options.historySize
+                    ).minimize(from: zero) { _, _, _ in true }
+                    return outcome.objective.isFinite ? outcome.theta : nil
                 }
             }
         }

@@ -16,10 +16,17 @@ public struct ExactSolverOptions: Sendable, Equatable {
     /// Largest feature count for which Newton's method (a d × d Cholesky per iteration) is used
     /// for single-output smooth losses without L1 instead of L-BFGS. Default 200.
     public var newtonMaxFeatures: Int
+    /// Warm start of the smooth iterative methods without L1 on large data: the same objective
+    /// is first minimized on every `warmStartStride`-th row (when that leaves at least
+    /// `20 ×` parameters and 10,000 rows), and the full-data method starts from that minimizer.
+    /// The full-data method still runs to `tolerance`, so the result is the same optimum; it
+    /// only needs fewer full passes (Newton: about two instead of five). 0 or 1 turns it off.
+    /// Default 8.
+    public var warmStartStride: Int
 
     public init(
         maxIterations: Int = 1000, tolerance: Double = 1e-7, threads: Int = BLASThreads.availableCores,
-        historySize: Int = 10, newtonMaxFeatures: Int = 200
+        historySize: Int = 10, newtonMaxFeatures: Int = 200, warmStartStride: Int = 8
     ) {
         precondition(maxIterations >= 1 && tolerance > 0 && threads >= 1 && historySize >= 1 && newtonMaxFeatures >= 0,
                      "invalid ExactSolverOptions")
@@ -28,5 +35,6 @@ public struct ExactSolverOptions: Sendable, Equatable {
         self.threads = threads
         self.historySize = historySize
         self.newtonMaxFeatures = newtonMaxFeatures
+        self.warmStartStride = warmStartStride
     }
 }
