@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "BuiltinAlgorithmsTests", dependencies: ["BuiltinAlgorithms", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ContainerRuntimeTests", dependencies: ["ContainerRuntime", "TestSupport"]),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "DataReaders", "TestSupport"], exclude: ["Fixtures"]),
         // Server tests start a real server on loopback (HummingbirdTesting would pull in
         // AsyncHTTPClient and BoringSSL, minutes of build for every CI run).
         .testTarget(name: "InferenceServerTests", dependencies: ["InferenceServer", "TestSupport"]),

@@ -272,6 +272,8 @@ public struct BatchTransformer: Sendable {
         case .csv: return try handler.decoder.decodeCSV(bytes, source: name)
         case .jsonlines: return try handler.decoder.decodeJSONLines(bytes, source: name, firstLine: 1)
         case .json: return try handler.decoder.decodeJSON(bytes, source: name)
+        case .libsvm: return try handler.decoder.decodeLibSVM(bytes, source: name)
+        case .recordioProtobuf: return try handler.decoder.decodeRecordIO(bytes, source: name)
         }
     }
 

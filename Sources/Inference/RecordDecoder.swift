@@ -11,6 +11,8 @@ import BuiltinAlgorithms
 ///   `{"data": {"features": {"values": [x, …]}}}`, the last also sparse with `"keys"` (0-based
 ///   feature indices) and `"shape": [featureCount]`. `null` is a missing value.
 /// - `application/jsonlines`: one record per non-blank line, in any of the record forms.
+/// - `text/libsvm`: `[label] index:value …` per line, 0-based indices, the label ignored.
+/// - `application/x-recordio-protobuf`: RecordIO-framed `aialgs.data.Record`s, dense or sparse.
 ///
 /// Every record must have exactly the predictor's feature count; missing values are refused when
 /// the predictor cannot use them. Errors are 400s naming the record (and line or JSON path).
@@ -35,7 +37,89 @@ public struct RecordDecoder: Sendable {
         case .csv: return try decodeCSV(body, source: source)
         case .json: return try decodeJSON(body, source: source)
         case .jsonlines: return try decodeJSONLines(body, source: source, firstLine: 1)
+        case .libsvm: return try decodeLibSVM(body, source: source)
+        case .recordioProtobuf: return try decodeRecordIO(body, source: source)
         }
+    }
+
+    // MARK: - libsvm and RecordIO-protobuf
+
+    /// Decodes libsvm lines, `[label] index:value …`, 0-based indices (contract §4.5). A leading
+    /// label is optional and ignored, as the SageMaker XGBoost container ignores it; indices the
+    /// line leaves out are absent (missing for tree models, 0 for linear ones).
+    public func decodeLibSVM(_ body: UnsafeRawBufferPointer, source: String) throws(InferenceError) -> FeatureRows {
+        // Lines without a label get a placeholder one, so the channel reader's grammar applies.
+        var text: [UInt8] = []
+        text.reserveCapacity(body.count + 64)
+        var lineStart = 0
+        while lineStart < body.count {
+            var lineEnd = lineStart
+            while lineEnd < body.count && body[lineEnd] != 0x0A { lineEnd += 1 }
+            var first = lineStart
+            while first < lineEnd && (body[first] == 0x20 || body[first] == 0x09) { first += 1 }
+            var tokenEnd = first
+            while tokenEnd < lineEnd && body[tokenEnd] != 0x20 && body[tokenEnd] != 0x09 && body[tokenEnd] != 0x0D { tokenEnd += 1 }
+            if body[first ..< tokenEnd].contains(0x3A) && body[first] != 0x23 {
+                text.append(contentsOf: "0 ".utf8)
+            }
+            text.append(contentsOf: body[lineStart ..< min(lineEnd + 1, body.count)])
+            lineStart = lineEnd + 1
+        }
+        let data: LibSVMData<Double>
+        do {
+            data = try text.withUnsafeBytes { bytes in
+                try LibSVMReader.parse(bytes: bytes, as: Double.self, options: LibSVMOptions(threads: 1), fileName: source)
+            }
+        } catch let error as OptmlError {
+            throw InferenceError.badPayload(error.message)
+        } catch {
+            throw InferenceError.badPayload("\(error)")
+        }
+        return try sparseRows(data.dataset, source: source, format: "libsvm")
+    }
+
+    /// Decodes RecordIO-framed `aialgs.data.Record` messages, dense or sparse (contract §5.3, §5.4).
+    public func decodeRecordIO(_ body: UnsafeRawBufferPointer, source: String) throws(InferenceError) -> FeatureRows {
+        let data: RecordIOProtobufData<Double>
+        do {
+            data = try RecordIOProtobufReader.parse(bytes: body, as: Double.self, options: RecordIOProtobufOptions(threads: 1),
+                                                    fileName: source)
+        } catch let error as OptmlError {
+            throw InferenceError.badPayload(error.message)
+        } catch {
+            throw InferenceError.badPayload("\(error)")
+        }
+        switch data {
+        case .dense(let dataset):
+            guard dataset.featureCount == featureCount else {
+                throw InferenceError.badPayload("\(source): the records have \(dataset.featureCount) features; the \(algorithm) model needs \(featureCount).")
+            }
+            var rows = FeatureRows(rows: dataset.count, featureCount: featureCount, values: dataset.features.storage)
+            try checkMissing(&rows) { "\(source), record \($0 + 1)" }
+            return rows
+        case .sparse(let dataset):
+            return try sparseRows(dataset, source: source, format: "RecordIO-protobuf")
+        }
+    }
+
+    /// Dense rows of `featureCount` columns from sparse records; an index at or past the model's
+    /// feature count is an error naming the record.
+    private func sparseRows(_ dataset: SparseLabeledDataset<Double>, source: String, format: String) throws(InferenceError) -> FeatureRows {
+        let matrix = dataset.features
+        var values = [Double](repeating: absentSparseValue, count: matrix.rows * featureCount)
+        for row in 0 ..< matrix.rows {
+            for k in matrix.rowOffsets[row] ..< matrix.rowOffsets[row + 1] {
+                let column = Int(matrix.columnIndices[k])
+                guard column < featureCount else {
+                    throw InferenceError.badPayload("\(source), record \(row + 1): feature index \(column) is out of range; the \(algorithm) "
+                        + "model has \(featureCount) features, indices 0 to \(featureCount - 1) (\(format) indices are 0-based).")
+                }
+                values[row * featureCount + column] = matrix.values[k]
+            }
+        }
+        var rows = FeatureRows(rows: matrix.rows, featureCount: featureCount, values: values)
+        try checkMissing(&rows) { "\(source), record \($0 + 1)" }
+        return rows
     }
 
     // MARK: - CSV

@@ -4,12 +4,15 @@ import DataReaders
 /// The body formats `/invocations` and `optml transform` read (contract §4.3-4.5).
 ///
 /// `text/csv` (with `label_size=0` or `1`, both meaning rows of features only, no label column),
-/// `application/json` and `application/jsonlines`. Each is one case here and one decoder in
-/// `RecordDecoder`.
+/// `application/json`, `application/jsonlines`, `text/libsvm` (as the SageMaker SDK's XGBoost
+/// predictor sends) and `application/x-recordio-protobuf`. Each is one case here and one decoder
+/// in `RecordDecoder`.
 public enum RequestFormat: String, Sendable, CaseIterable {
     case csv = "text/csv"
     case json = "application/json"
     case jsonlines = "application/jsonlines"
+    case libsvm = "text/libsvm"
+    case recordioProtobuf = "application/x-recordio-protobuf"
 
     /// The accepted types as the 415 message lists them.
     public static let acceptedList = allCases.map(\.rawValue).joined(separator: ", ")
@@ -35,14 +38,17 @@ public enum RequestFormat: String, Sendable, CaseIterable {
             self = .csv
         case .json: self = .json
         case .jsonlines: self = .jsonlines
-        case .libsvm, .recordioProtobuf, .parquet, nil:
+        case .libsvm: self = .libsvm
+        case .recordioProtobuf: self = .recordioProtobuf
+        case .parquet, nil:
             throw InferenceError(status: 415, message: "\(header) is not an accepted ContentType: \(Self.acceptedList).")
         }
     }
 
     /// How a file of this format splits into requests for `optml transform` (Batch Transform's
-    /// `SplitType`): CSV and JSON Lines by line, JSON as one whole document.
-    public var splitsByLine: Bool { self != .json }
+    /// `SplitType`): CSV, JSON Lines and libsvm by line; JSON and RecordIO-protobuf files as one
+    /// whole body each.
+    public var splitsByLine: Bool { self == .csv || self == .jsonlines || self == .libsvm }
 
     static func messageText(_ error: any Error) -> String {
         (error as? OptmlError).map(\.message) ?? "\(error)"

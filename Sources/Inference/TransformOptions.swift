@@ -32,6 +32,9 @@ public struct TransformOptions: Sendable {
         guard joinInput else { return }
         switch (format, accept) {
         case (.csv, .csv), (.jsonlines, .jsonlines): return
+        case (.libsvm, _), (.recordioProtobuf, _):
+            throw OptmlError.user("--join-source input joins text records with CSV or JSON Lines predictions: use --content-type "
+                + "text/csv or application/jsonlines, or leave out --join-source for \(format.rawValue) input.")
         case (.json, _):
             throw OptmlError.user("--join-source input needs input split by line: use --content-type text/csv or "
                 + "application/jsonlines (application/json files are one record list each).")

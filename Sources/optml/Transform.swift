@@ -30,7 +30,7 @@ struct Transform: ParsableCommand {
     @Option(help: "Output folder (default: /opt/ml/processing/output).")
     var output: String?
 
-    @Option(help: "Input format: text/csv, application/json or application/jsonlines.")
+    @Option(help: "Input format: text/csv, application/json, application/jsonlines, text/libsvm or application/x-recordio-protobuf.")
     var contentType: String = "text/csv"
 
     @Option(help: "Output format: text/csv, application/json or application/jsonlines (default: the algorithm's).")

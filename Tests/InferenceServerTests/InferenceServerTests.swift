@@ -81,7 +81,7 @@ import TestSupport
         try await withServer(ServingConfiguration(maxPayloadMegabytes: 1)) { port in
             let unsupported = try await send(port, "POST", "/invocations", headers: ["Content-Type": "image/png"], body: "x")
             #expect(unsupported.status == 415)
-            #expect(unsupported.text == "image/png is not an accepted ContentType: text/csv, application/json, application/jsonlines.")
+            #expect(unsupported.text == "image/png is not an accepted ContentType: text/csv, application/json, application/jsonlines, text/libsvm, application/x-recordio-protobuf.")
             let accept = try await send(port, "POST", "/invocations",
                                         headers: ["Content-Type": "text/csv", "Accept": "application/x-recordio-protobuf"], body: "1,1")
             #expect(accept.status == 406)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DataReaders
 import BuiltinAlgorithms
 import MLCore
 @testable import Inference
@@ -110,6 +111,33 @@ import MLCore
         #expect(sparse.text == "4.0\n")
     }
 
+    // contract §4.5: libsvm requests (the SageMaker SDK's XGBoost predictor sends them), with or
+    // without a leading label, 0-based indices; absent entries are missing for tree models and 0
+    // for linear ones.
+    @Test func libsvmRequests() throws {
+        let plain = try InferenceHandler(predictor: PlainScorePredictor())
+        #expect(plain.respond(body: Array("0:1 1:2\n1 1:4\n3 0:0.5\n".utf8), contentType: "text/libsvm", accept: nil).text == "3.0\n4.0\n0.5\n")
+        let linear = try InferenceHandler(predictor: Models.regressor)
+        // 2·x₁ − x₂ + 0.5 with x₂ absent (0): 2.5.
+        #expect(linear.respond(body: Array("1:0 0:1\n".utf8), contentType: "text/libsvm", accept: "text/csv").text == "2.5\n")
+    }
+
+    // contract §5.3-5.4: RecordIO-protobuf requests, dense and sparse records.
+    @Test func recordIOProtobufRequests() throws {
+        var writer = RecordIOProtobufWriter()
+        writer.appendDense(features: [1.0, 1.0] as [Float])
+        writer.appendSparse(keys: [0] as [UInt64], values: [0.25] as [Float], columns: 2)
+        let handler = try InferenceHandler(predictor: Models.regressor)
+        let response = handler.respond(body: writer.bytes, contentType: "application/x-recordio-protobuf", accept: "text/csv")
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.text == "1.5\n1.0\n")
+        var wide = RecordIOProtobufWriter()
+        wide.appendDense(features: [1.0, 2.0, 3.0] as [Float])
+        let error = handler.respond(body: wide.bytes, contentType: "application/x-recordio-protobuf", accept: nil)
+        #expect(error.status == 400)
+        #expect(error.text.contains("the records have 3 features; the linear-learner model needs 2"), "\(error.text)")
+    }
+
     @Test func defaultAcceptFromEnvironment() throws {
         let handler = try InferenceHandler(predictor: Models.regressor,
                                            configuration: ServingConfiguration(environment: ["SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv"]))
@@ -134,11 +162,13 @@ import MLCore
     // contract §4.2 status codes, with the exact messages users read.
     @Test(arguments: [
         (nil, "application/json", "1,0", 415,
-         "The request has no Content-Type; send one of: text/csv, application/json, application/jsonlines."),
+         "The request has no Content-Type; send one of: text/csv, application/json, application/jsonlines, text/libsvm, application/x-recordio-protobuf."),
         ("application/x-www-form-urlencoded", "application/json", "1,0", 415,
-         "application/x-www-form-urlencoded is not an accepted ContentType: text/csv, application/json, application/jsonlines."),
-        ("text/libsvm", nil, "0:1", 415,
-         "text/libsvm is not an accepted ContentType: text/csv, application/json, application/jsonlines."),
+         "application/x-www-form-urlencoded is not an accepted ContentType: text/csv, application/json, application/jsonlines, text/libsvm, application/x-recordio-protobuf."),
+        ("application/x-parquet", nil, "PAR1", 415,
+         "application/x-parquet is not an accepted ContentType: text/csv, application/json, application/jsonlines, text/libsvm, application/x-recordio-protobuf."),
+        ("text/libsvm", nil, "1 0:1 5:2\n", 400,
+         "Unable to evaluate payload provided: request body, record 1: feature index 5 is out of range; the linear-learner model has 2 features, indices 0 to 1 (libsvm indices are 0-based)."),
         ("text/csv;label_size=2", nil, "1,0", 415,
          "text/csv;label_size=2 is not an accepted csv ContentType: at inference label_size must be 0 or 1 (rows carry features only)."),
         ("text/csv", "application/xml", "1,0", 406,
