@@ -28,6 +28,23 @@ struct ScoreSortTests {
         #expect(Set(items.map(\.signedWeight)).count == count)
     }
 
+    @Test("Scores that agree in single precision are still ordered by their full value")
+    func runsOfEqualSinglePrecisionKeys() {
+        // 10,000 scores in runs of up to 200 that round to the same Float, interleaved with
+        // short runs and distinct values.
+        let values: [Double] = (0 ..< 10_000).map { i in
+            switch i % 3 {
+            case 0: 0.5 + Double((i * 7919) % 200) * 1e-13
+            case 1: 0.25 + Double((i * 31) % 5) * 1e-12
+            default: Double(i) / 10_000
+            }
+        }
+        var items = values.enumerated().map { SignedWeightedScore(score: $0.element, signedWeight: Double($0.offset + 1)) }
+        ScoreSort.sortDescending(&items)
+        #expect(items.map(\.score) == values.sorted(by: >))
+        #expect(Set(items.map(\.signedWeight)).count == values.count)
+    }
+
     @Test("AUC through the radix path equals a Mann–Whitney count over a dictionary of scores")
     func aucMatchesMannWhitney() throws {
         let n = 20_000

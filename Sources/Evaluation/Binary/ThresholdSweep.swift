@@ -23,36 +23,60 @@ struct ThresholdSweep {
     /// Builds the sweep. Inputs must already be validated (0/1 labels, finite scores).
     init(labels: [Double], scores: [Double], weights: [Double]?) {
         let n = labels.count
-        var items: [SignedWeightedScore] = []
-        items.reserveCapacity(n)
-        for i in 0 ..< n {
-            let w = weights?[i] ?? 1
-            if w == 0 { continue }
-            items.append(SignedWeightedScore(score: scores[i], signedWeight: labels[i] == 1 ? w : -w))
+        var items = [SignedWeightedScore](unsafeUninitializedCapacity: n) { buffer, count in
+            var k = 0
+            labels.withUnsafeBufferPointer { y in
+                scores.withUnsafeBufferPointer { p in
+                    if let weights {
+                        weights.withUnsafeBufferPointer { w in
+                            for i in 0 ..< n where w[i] != 0 {
+                                buffer[k] = SignedWeightedScore(score: p[i], signedWeight: y[i] == 1 ? w[i] : -w[i])
+                                k += 1
+                            }
+                        }
+                    } else {
+                        for i in 0 ..< n {
+                            buffer[k] = SignedWeightedScore(score: p[i], signedWeight: y[i] == 1 ? 1 : -1)
+                            k += 1
+                        }
+                    }
+                }
+            }
+            count = k
         }
         ScoreSort.sortDescending(&items)
 
-        // Local arrays (not `self`'s) inside the loop: no exclusivity checks per append.
-        var thresholds: [Double] = []
-        var truePositives: [Double] = []
-        var falsePositives: [Double] = []
-        thresholds.reserveCapacity(items.count)
-        truePositives.reserveCapacity(items.count)
-        falsePositives.reserveCapacity(items.count)
-        var tp = 0.0
-        var fp = 0.0
+        // One pass over the sorted records, writing through pointers into arrays sized for the
+        // worst case (every score distinct), then trimmed.
+        let m = items.count
+        var thresholds = [Double](unsafeUninitializedCapacity: m) { _, count in count = m }
+        var truePositives = [Double](unsafeUninitializedCapacity: m) { _, count in count = m }
+        var falsePositives = [Double](unsafeUninitializedCapacity: m) { _, count in count = m }
+        var groups = 0
         items.withUnsafeBufferPointer { sorted in
-            for i in sorted.indices {
-                let item = sorted[i]
-                if item.signedWeight > 0 { tp += item.signedWeight } else { fp -= item.signedWeight }
-                // Close a group at the last entry of each run of equal scores.
-                if i == sorted.count - 1 || sorted[i + 1].score != item.score {
-                    thresholds.append(item.score)
-                    truePositives.append(tp)
-                    falsePositives.append(fp)
+            thresholds.withUnsafeMutableBufferPointer { t in
+                truePositives.withUnsafeMutableBufferPointer { tpOut in
+                    falsePositives.withUnsafeMutableBufferPointer { fpOut in
+                        var tp = 0.0
+                        var fp = 0.0
+                        for i in 0 ..< m {
+                            let item = sorted[i]
+                            if item.signedWeight > 0 { tp += item.signedWeight } else { fp -= item.signedWeight }
+                            // Close a group at the last entry of each run of equal scores.
+                            if i == m - 1 || sorted[i + 1].score != item.score {
+                                t[groups] = item.score
+                                tpOut[groups] = tp
+                                fpOut[groups] = fp
+                                groups += 1
+                            }
+                        }
+                    }
                 }
             }
         }
+        thresholds.removeLast(m - groups)
+        truePositives.removeLast(m - groups)
+        falsePositives.removeLast(m - groups)
         self.thresholds = thresholds
         self.truePositives = truePositives
         self.falsePositives = falsePositives

@@ -35,7 +35,10 @@ struct LogisticKernel: ScalarLossKernel {
         let s: Double = y > 0.5 ? 1 : -1
         let z = s * p
         let e = exp(-abs(z))
-        let value = max(-z, 0) + log1p(e)
+        // log(1 + e) rather than log1p(e): e ≤ 1, so rounding 1 + e costs at most 1.1e-16 in
+        // absolute terms — the ulp of a typical row's loss — and glibc's log is several times
+        // faster than its log1p, which was the most expensive instruction of the data pass.
+        let value = max(-z, 0) + log(1 + e)
         let sigmaMinusZ = z >= 0 ? e / (1 + e) : 1 / (1 + e)
         return (value, -s * sigmaMinusZ, sigmaMinusZ * (1 - sigmaMinusZ))
     }
