@@ -10,13 +10,15 @@ import DataReaders
 /// absent entries as zeros; NaN — missing — for XGBoost, as XGBoost reads libsvm).
 struct ChannelLoader {
     var threads: Int
+    /// CSV rows carry a weight column after the label (XGBoost's `csv_weights=1`).
+    var csvWeights = false
 
     func read<T: BinaryFloatingPoint & Sendable>(
         files: [ChannelFile], format: DataFormat, channel: String, as type: T.Type, absent: T
     ) throws -> LabeledDataset<T> {
         switch format {
         case .csv:
-            let options = CSVOptions(hasLabel: true, hasWeight: false, expectedFeatureCount: nil, threads: threads)
+            let options = CSVOptions(hasLabel: true, hasWeight: csvWeights, expectedFeatureCount: nil, threads: threads)
             return try CSVReader.read(files: files, as: type, options: options, source: channel)
         case .libsvm:
             let data = try LibSVMReader.read(files: files, as: type, options: LibSVMOptions(threads: threads), source: channel)
@@ -36,6 +38,26 @@ struct ChannelLoader {
             return dataset
         case .json, .jsonlines, .parquet:
             throw OptmlError.user("\(channel) channel: \(format.rawValue) is not a training format optml reads.")
+        }
+    }
+
+    /// Reads text rows already in memory (a Pipe-mode stream taken out of its RecordIO wrapping);
+    /// `name` names them in messages.
+    func read<T: BinaryFloatingPoint & Sendable>(
+        bytes: [UInt8], name: String, format: DataFormat, channel: String, as type: T.Type, absent: T
+    ) throws -> LabeledDataset<T> {
+        try bytes.withUnsafeBytes { raw in
+            switch format {
+            case .csv:
+                let options = CSVOptions(hasLabel: true, hasWeight: csvWeights, expectedFeatureCount: nil, threads: threads)
+                return try CSVReader.parse(bytes: raw, as: type, options: options, fileName: name)
+            case .libsvm:
+                return try LibSVMReader.parse(bytes: raw, as: type, options: LibSVMOptions(threads: threads), fileName: name)
+                    .dataset.densified(absent: absent)
+            default:
+                throw OptmlError.user("\(channel) channel: RecordWrapperType RecordIO wraps text objects (text/csv, text/libsvm); "
+                    + "for \(format.rawValue) data set RecordWrapperType to None.")
+            }
         }
     }
 }

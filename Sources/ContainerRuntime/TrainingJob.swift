@@ -92,11 +92,9 @@ public struct TrainingJob: Sendable {
         func read(_ plan: ChannelPlan) throws -> LabeledDataset<Double> {
             try throwIfStopped()
             let timer = PhaseTimer()
-            let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
             // feature_dim is checked by the trainer, whose message names the hyperparameter.
-            let data = try ChannelLoader(threads: threads).read(files: files, format: plan.format, channel: plan.name,
-                                                                as: Double.self, absent: 0)
-            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), \(timer.fields)")
+            let (data, files) = try load(plan, loader: ChannelLoader(threads: threads), as: Double.self, absent: 0)
+            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files), \(timer.fields)")
             return data
         }
         var train = try read(plans.first { $0.name == "train" }!)
@@ -129,6 +127,33 @@ public struct TrainingJob: Sendable {
         try? FileManager.default.removeItem(at: paths.failure)
         try AtomicFile.write(Data(), to: paths.success)
         log.line("Model written to \(destination.path)")
+    }
+
+    /// How long a Pipe-mode channel's FIFO may take to appear: `OPTML_PIPE_TIMEOUT_SECONDS`, else 120.
+    var pipeTimeout: Double {
+        environment["OPTML_PIPE_TIMEOUT_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 120
+    }
+
+    /// Reads a planned channel: every file of its folder in File and FastFile mode, the FIFO
+    /// `<channel>_0` in Pipe mode (contract §1.5). Returns the dataset and the number of files read.
+    func load<T: BinaryFloatingPoint & Sendable>(_ plan: ChannelPlan, loader: ChannelLoader, as type: T.Type, absent: T) throws
+        -> (LabeledDataset<T>, Int)
+    {
+        guard plan.config.inputMode.lowercased() == "pipe" else {
+            let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
+            return (try loader.read(files: files, format: plan.format, channel: plan.name, as: type, absent: absent), files.count)
+        }
+        let fifo = PipeChannel.fifo(dataFolder: paths.data, channel: plan.name)
+        try PipeChannel.waitForFIFO(fifo, channel: plan.name, timeout: pipeTimeout)
+        log.line("Channel '\(plan.name)' is in Pipe mode: reading \(fifo.path).")
+        let file = ChannelFile(url: fifo, relativePath: fifo.lastPathComponent)
+        if plan.config.recordWrapper.lowercased() == "recordio" && plan.format != .recordioProtobuf {
+            let name = "\(plan.name) channel (\(fifo.lastPathComponent))"
+            let bytes = try PipeChannel.unwrapRecordIO(file, displayName: name)
+            return (try loader.read(bytes: bytes, name: name, format: plan.format, channel: plan.name, as: type, absent: absent), 1)
+        }
+        // A FIFO is read to its end like a file; gzip streams are inflated by the readers.
+        return (try loader.read(files: [file], format: plan.format, channel: plan.name, as: type, absent: absent), 1)
     }
 
     func throwIfStopped() throws {
@@ -167,9 +192,7 @@ public struct TrainingJob: Sendable {
         for rule in algorithm.channels {
             guard let config = configuration.channels[rule.name] else { continue }
             switch config.inputMode.lowercased() {
-            case "file", "fastfile": break
-            case "pipe":
-                throw OptmlError.user("Channel '\(rule.name)' uses TrainingInputMode Pipe, which this version of optml does not read. Use File or FastFile mode.")
+            case "file", "fastfile", "pipe": break
             default:
                 throw OptmlError.user("Channel '\(rule.name)' has TrainingInputMode '\(config.inputMode)'. Expecting: File, FastFile or Pipe.")
             }
