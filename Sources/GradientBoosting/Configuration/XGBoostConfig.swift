@@ -170,7 +170,8 @@ public struct XGBoostConfig: Sendable {
     }
 
     /// Splits and checks `eval_metric` as the SageMaker container does: every name must be one
-    /// of its metrics (or `error@t`, `ndcg@t`, `map@t`), `auc` needs a binary or ranking
+    /// of its metrics (or `error@t`, `ndcg@t`, `map@t`; optml also accepts XGBoost's `quantile`
+    /// and `tweedie-nloglik@rho`), `auc` needs a binary or ranking
     /// objective and `aft-nloglik` needs `survival:aft`.
     static func metricNames(_ text: String?, objective: String) throws -> [String] {
         guard let text else { return [] }
@@ -184,7 +185,9 @@ public struct XGBoostConfig: Sendable {
             if let at = name.firstIndex(of: "@") {
                 let base = name[..<at].trimmingCharacters(in: .whitespaces)
                 let threshold = name[name.index(after: at)...].trimmingCharacters(in: .whitespaces)
-                guard ["error", "ndcg", "map"].contains(base) else {
+                // tweedie-nloglik@rho is XGBoost's spelling of the Tweedie metric's power; the
+                // container's list predates it.
+                guard ["error", "ndcg", "map", "tweedie-nloglik"].contains(base) else {
                     throw OptmlError.user("Metric '\(name)' is not supported. Parameter 'eval_metric' with customized threshold should be one of these options: 'error', 'ndcg', 'map'.")
                 }
                 guard Double(threshold) != nil else {
@@ -192,7 +195,8 @@ public struct XGBoostConfig: Sendable {
                 }
                 continue
             }
-            guard known.contains(name) else {
+            // `quantile` is XGBoost's metric of reg:quantileerror, which the container's list predates.
+            guard known.contains(name) || name == "quantile" else {
                 var message = "Hyperparameter eval_metric: value ['\(name)'] is not a known metric."
                 if let guess = HyperparameterTable.closest(to: name, among: known) { message += " Did you mean '\(guess)'?" }
                 message += " Expecting a comma-separated list of: " + known.joined(separator: ", ") + ", or error@t with a threshold t."

@@ -1,6 +1,12 @@
 import MLCore
 
 /// Trains a gradient-boosted tree ensemble with XGBoost's `hist` semantics.
+///
+/// Each round computes the objective's gradient pairs at the current margins, grows
+/// `num_parallel_tree` trees per output group on them (each scaled by `eta / num_parallel_tree`,
+/// as XGBoost does), adds the leaf values to the training margins through the leaf each row
+/// landed in (no tree walk for the training rows), walks the new trees for the evaluation sets,
+/// and reports the metrics.
 public struct BoostingTrainer: Sendable {
     public var parameters: BoostingParameters
 
@@ -12,16 +18,195 @@ public struct BoostingTrainer: Sendable {
     ///
     /// - Parameters:
     ///   - evaluationSets: named sets (e.g. `train`, `validation`) evaluated after every round, in
-    ///     this order; early stopping watches the last metric of the last set.
+    ///     this order; early stopping watches the last metric of the last set. A set whose
+    ///     features are the training features themselves reuses the training margins.
     ///   - onRound: called after round `r` (0-based) with `(data, metric, value)` for every set and
     ///     metric, sets outer and metrics inner, so the caller can print `[r]\ttrain-rmse:…`.
-    ///   - shouldStop: polled between rounds; when it returns true training ends by throwing.
+    ///   - shouldStop: polled before every round; when it returns true training ends by throwing.
     /// - Returns: the ensemble with all trees grown; `bestIteration` is set when early stopping ran.
     /// - Throws: `OptmlError.user` for invalid parameters or data; `OptmlError.platform` when
-    ///   `shouldStop` asked training to end.
+    ///   `shouldStop` asked training to end (the message says after how many rounds).
     public func train(_ train: BoostingData, evaluationSets: [(name: String, data: BoostingData)],
                       onRound: (Int, [(data: String, metric: String, value: Double)]) -> Void,
                       shouldStop: () -> Bool) throws -> TreeEnsemble {
-        throw OptmlError.algorithm("gradient boosting training is not available in this build")
+        let p = parameters
+        let featureCount = train.features.columns
+        try p.validate(featureCount: featureCount)
+        guard train.rowCount > 0 else {
+            throw OptmlError.user("The train data has no rows; gradient boosting needs at least one training row.")
+        }
+        try train.validate(name: "train", objective: p.objective, featureCount: featureCount)
+        for set in evaluationSets {
+            try set.data.validate(name: set.name, objective: p.objective, featureCount: featureCount)
+        }
+        if p.earlyStoppingRounds != nil && evaluationSets.isEmpty {
+            throw OptmlError.user("Hyperparameter early_stopping_rounds needs at least one evaluation set (a validation channel) to watch.")
+        }
+        let metrics = p.effectiveMetrics
+        let objective = p.objective
+        let groups = objective.outputGroups
+        let n = train.rowCount
+
+        let baseScore = p.baseScore ?? ObjectiveFunctions.estimateBaseScore(objective: objective, labels: train.labels, weights: train.weights)
+        let baseMargin = try ObjectiveFunctions.baseMargin(objective: objective, baseScore: baseScore)
+
+        let cuts = BinCuts.compute(features: train.features, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
+        let matrix = BinnedMatrix(features: train.features, cuts: cuts, threads: p.threads)
+        let grower = TreeGrower(matrix: matrix, parameters: p)
+
+        var margins = [Float](repeating: baseMargin, count: n * groups)
+        let sharesTraining = evaluationSets.map { Self.sameStorage($0.data.features, train.features) }
+        var evalMargins = evaluationSets.enumerated().map { i, set in
+            sharesTraining[i] ? [] : [Float](repeating: baseMargin, count: set.data.rowCount * groups)
+        }
+        var gradientPairs = [Float](repeating: 0, count: 2 * n * groups)
+        var sampled = [Float](repeating: 0, count: p.subsample < 1 ? 2 * n : 0)
+        var inSample = [Bool](repeating: true, count: n)
+        var sampler = SeededGenerator(seed: p.seed &+ 0x0005_AB5A_3B1E)
+        let eta = p.eta / Double(p.parallelTrees)
+
+        var ensemble = TreeEnsemble(objective: objective, featureCount: featureCount, baseScore: baseScore,
+                                    parallelTreeCount: p.parallelTrees)
+        var bestScore: Double? = nil
+        var bestRound = 0
+
+        for round in 0..<p.rounds {
+            if shouldStop() {
+                throw OptmlError.platform("Training was stopped by a termination request after \(round) of \(p.rounds) rounds.")
+            }
+            margins.withUnsafeBufferPointer { m in
+                gradientPairs.withUnsafeMutableBufferPointer { out in
+                    ObjectiveFunctions.gradients(objective: objective, margins: m, labels: train.labels, weights: train.weights, into: out)
+                }
+            }
+            // Margins as they were before this round: the leaf refresh of absolute and quantile
+            // error fits residuals against them.
+            let roundStart = (objective.kind == .absoluteError || objective.kind == .quantileError) ? margins : []
+            var newTrees: [(tree: RegressionTree, group: Int)] = []
+            for group in 0..<groups {
+                for _ in 0..<p.parallelTrees {
+                    var grown: (tree: RegressionTree, leaves: [GrownLeaf])
+                    if p.subsample < 1 {
+                        for i in 0..<n {
+                            let keep = sampler.nextUnit() < p.subsample
+                            inSample[i] = keep
+                            sampled[2 * i] = keep ? gradientPairs[2 * (group * n + i)] : 0
+                            sampled[2 * i + 1] = keep ? gradientPairs[2 * (group * n + i) + 1] : 0
+                        }
+                        grown = sampled.withUnsafeBufferPointer { grower.grow(gradients: $0.baseAddress!, eta: eta) }
+                    } else {
+                        grown = gradientPairs.withUnsafeBufferPointer {
+                            grower.grow(gradients: $0.baseAddress! + 2 * group * n, eta: eta)
+                        }
+                    }
+                    if objective.kind == .absoluteError || objective.kind == .quantileError {
+                        refreshLeaves(&grown.tree, leaves: grown.leaves, rows: grower.rows, margins: roundStart, labels: train.labels,
+                                      weights: train.weights, inSample: p.subsample < 1 ? inSample : nil, eta: eta,
+                                      alpha: objective.kind == .absoluteError ? 0.5 : objective.quantileAlpha)
+                    }
+                    // Training margins through the rows' leaves.
+                    grower.rows.withUnsafeBufferPointer { rows in
+                        margins.withUnsafeMutableBufferPointer { m in
+                            for leaf in grown.leaves {
+                                let value = grown.tree.splitConditions[leaf.node]
+                                for j in leaf.start..<(leaf.start + leaf.count) { m[Int(rows[j]) * groups + group] += value }
+                            }
+                        }
+                    }
+                    newTrees.append((grown.tree, group))
+                }
+            }
+            for (tree, group) in newTrees {
+                ensemble.trees.append(tree)
+                ensemble.treeGroups.append(Int32(group))
+            }
+            for (i, set) in evaluationSets.enumerated() where !sharesTraining[i] {
+                Self.addTrees(newTrees, features: set.data.features, groups: groups, to: &evalMargins[i])
+            }
+
+            var results: [(data: String, metric: String, value: Double)] = []
+            for (i, set) in evaluationSets.enumerated() {
+                var predictions = sharesTraining[i] ? margins : evalMargins[i]
+                ObjectiveFunctions.transform(objective: objective, margins: &predictions)
+                for metric in metrics {
+                    let value = MetricEvaluation.evaluate(metric, predictions: predictions, labels: set.data.labels,
+                                                          weights: set.data.weights, objective: objective)
+                    results.append((set.name, metric.name, value))
+                }
+            }
+            onRound(round, results)
+
+            if let patience = p.earlyStoppingRounds, let watched = results.last, let metric = metrics.last {
+                let score = watched.value
+                let improved: Bool
+                if let best = bestScore {
+                    improved = metric.higherIsBetter ? score > best : score < best
+                } else {
+                    improved = !score.isNaN
+                }
+                if improved { bestScore = score; bestRound = round }
+                ensemble.bestIteration = bestRound
+                if round - bestRound >= patience { break }
+            }
+        }
+        return ensemble
+    }
+
+    /// Sets each leaf of a fresh absolute/quantile-error tree to the `alpha`-quantile of its
+    /// sampled rows' residuals (label − margin), times the learning rate, as XGBoost does.
+    private func refreshLeaves(_ tree: inout RegressionTree, leaves: [GrownLeaf], rows: [UInt32], margins: [Float], labels: [Float],
+                               weights: [Float]?, inSample: [Bool]?, eta: Double, alpha: Double) {
+        var residuals: [Double] = []
+        var leafWeights: [Float] = []
+        for leaf in leaves {
+            residuals.removeAll(keepingCapacity: true)
+            leafWeights.removeAll(keepingCapacity: true)
+            for j in leaf.start..<(leaf.start + leaf.count) {
+                let r = Int(rows[j])
+                if let inSample, !inSample[r] { continue }
+                residuals.append(Double(labels[r]) - Double(margins[r]))
+                if let weights { leafWeights.append(weights[r]) }
+            }
+            guard !residuals.isEmpty else { continue }
+            let q = ObjectiveFunctions.weightedQuantile(residuals, weights: weights == nil ? nil : leafWeights, alpha: alpha)
+            tree.splitConditions[leaf.node] = Float(q * eta)
+            tree.baseWeights[leaf.node] = Float(q * eta)
+        }
+    }
+
+    /// Whether two matrices share their storage (an evaluation set that is the training set).
+    private static func sameStorage(_ a: DenseMatrix<Float>, _ b: DenseMatrix<Float>) -> Bool {
+        guard a.rows == b.rows && a.columns == b.columns else { return false }
+        return a.storage.withUnsafeBufferPointer { x in b.storage.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
+
+    /// Adds the leaf values of `trees` for every row of `features` to `margins` (rows × groups).
+    static func addTrees(_ trees: [(tree: RegressionTree, group: Int)], features: DenseMatrix<Float>, groups: Int, to margins: inout [Float]) {
+        let columns = features.columns
+        features.storage.withUnsafeBufferPointer { x in
+            margins.withUnsafeMutableBufferPointer { m in
+                for (tree, group) in trees {
+                    tree.leftChildren.withUnsafeBufferPointer { left in
+                        tree.rightChildren.withUnsafeBufferPointer { right in
+                            tree.splitIndices.withUnsafeBufferPointer { index in
+                                tree.splitConditions.withUnsafeBufferPointer { condition in
+                                    tree.defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                                        for i in 0..<features.rows {
+                                            var node = 0
+                                            while left[node] >= 0 {
+                                                let v = x[i * columns + Int(index[node])]
+                                                let goLeft = v.isNaN ? defaultLeft[node] : v < condition[node]
+                                                node = Int(goLeft ? left[node] : right[node])
+                                            }
+                                            m[i * groups + group] += condition[node]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

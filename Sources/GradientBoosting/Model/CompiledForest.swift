@@ -1,0 +1,254 @@
+import Foundation
+import MLCore
+
+/// A `TreeEnsemble` laid out for fast batch prediction.
+///
+/// Every used tree (up to `bestIteration`) is renumbered breadth-first into one array of 16-byte
+/// nodes where the two children of a node are adjacent, so a step is `child + (goes right ? 1 : 0)`
+/// with no branch on the data. Leaves point at themselves (their threshold is NaN, which sends
+/// every value right, onto the leaf again), so all rows of a block walk a tree for exactly its
+/// depth in lock step: the walks of different rows are independent and the processor overlaps
+/// their memory loads. Blocks of rows are spread over threads for large batches.
+///
+/// Margins are accumulated in `float32` starting from the base margin, tree by tree in model
+/// order, and features are rounded to `float32` before comparison: the arithmetic XGBoost does, so
+/// predictions agree with XGBoost's to the last bit in most rows. Build once per model (O(nodes))
+/// and share: prediction is thread-safe and allocates only one small scratch buffer per thread.
+public struct CompiledForest: Sendable {
+    struct Node {
+        /// Split threshold; NaN for a leaf.
+        var threshold: Float
+        /// Feature index in the low 31 bits, default-left flag in the top bit.
+        var feature: UInt32
+        /// Index of the left child (the right child follows it); a leaf's own index − 1.
+        var child: Int32
+        /// Leaf output (already scaled by the learning rate); 0 at internal nodes.
+        var leafValue: Float
+    }
+
+    let nodes: [Node]
+    /// Index of each used tree's root in `nodes`.
+    let roots: [Int32]
+    /// Depth (edges on the longest root-to-leaf path) of each used tree.
+    let depths: [Int32]
+    /// Output group of each used tree.
+    let groups: [Int32]
+    /// The model's objective (for the output transform and widths).
+    public let objective: Objective
+    /// Features each row must have.
+    public let featureCount: Int
+    /// The margin every row starts from, per output group.
+    let baseMargin: Float
+
+    /// Compiles the trees prediction uses (all, or up to and including `bestIteration`).
+    ///
+    /// - Throws: `OptmlError.user` when `baseScore` is outside the objective's domain (for
+    ///   example 0 for `binary:logistic`).
+    public init(_ ensemble: TreeEnsemble) throws {
+        objective = ensemble.objective
+        featureCount = ensemble.featureCount
+        baseMargin = try ensemble.objective.baseMargin(fromBaseScore: ensemble.baseScore)
+        let used = ensemble.usedTreeCount
+        var nodes: [Node] = []
+        nodes.reserveCapacity(ensemble.trees[0..<used].reduce(0) { $0 + $1.nodeCount })
+        var roots: [Int32] = [], depths: [Int32] = []
+        var queue: [(old: Int, depth: Int32)] = []
+        for t in 0..<used {
+            let tree = ensemble.trees[t]
+            let root = nodes.count
+            roots.append(Int32(root))
+            // Breadth-first: slot `root + k` holds the k-th node in BFS order; a node's children
+            // are enqueued together, so they get adjacent slots.
+            queue.removeAll(keepingCapacity: true)
+            queue.append((0, 0))
+            var head = 0
+            var depth: Int32 = 0
+            while head < queue.count {
+                let (old, d) = queue[head]
+                let slot = root + head
+                head += 1
+                depth = max(depth, d)
+                if tree.isLeaf(old) {
+                    nodes.append(Node(threshold: .nan, feature: 0, child: Int32(slot - 1),
+                                      leafValue: tree.splitConditions[old]))
+                } else {
+                    let firstChild = root + queue.count
+                    queue.append((Int(tree.leftChildren[old]), d + 1))
+                    queue.append((Int(tree.rightChildren[old]), d + 1))
+                    let flag: UInt32 = tree.defaultLeft[old] ? 0x8000_0000 : 0
+                    nodes.append(Node(threshold: tree.splitConditions[old], feature: UInt32(tree.splitIndices[old]) | flag,
+                                      child: Int32(firstChild), leafValue: 0))
+                }
+            }
+            depths.append(depth)
+        }
+        self.nodes = nodes
+        self.roots = roots
+        self.depths = depths
+        self.groups = Array(ensemble.treeGroups[0..<used])
+    }
+
+    /// Margins per row: `objective.outputGroups` values.
+    public var marginWidth: Int { objective.outputGroups }
+
+    /// Trees used.
+    public var treeCount: Int { roots.count }
+
+    // MARK: Public entry points (concrete types, so the generic kernel is specialised in-module).
+
+    /// Computes raw margins (base margin + leaf sums, before the objective's transform).
+    ///
+    /// - Parameters:
+    ///   - features: `rows × featureCount` values, row-major; NaN marks a missing value.
+    ///   - margins: `rows × marginWidth` slots to fill.
+    ///   - threads: worker threads (0: all cores); small batches use one.
+    public func predictMargins(features: UnsafeBufferPointer<Float>, rows: Int, into margins: UnsafeMutableBufferPointer<Float>, threads: Int = 0) {
+        run(features, rows: rows, output: margins, transform: false, threads: threads)
+    }
+
+    public func predictMargins(features: UnsafeBufferPointer<Double>, rows: Int, into margins: UnsafeMutableBufferPointer<Float>, threads: Int = 0) {
+        run(features, rows: rows, output: margins, transform: false, threads: threads)
+    }
+
+    public func predictMargins(features: UnsafeBufferPointer<Double>, rows: Int, into margins: UnsafeMutableBufferPointer<Double>, threads: Int = 0) {
+        run(features, rows: rows, output: margins, transform: false, threads: threads)
+    }
+
+    /// Computes predictions: the objective's transform of the margins (`objective.predictionWidth`
+    /// values per row: probabilities, class indices, counts, …).
+    ///
+    /// - Parameters:
+    ///   - features: `rows × featureCount` values, row-major; NaN marks a missing value.
+    ///   - predictions: `rows × objective.predictionWidth` slots to fill.
+    ///   - threads: worker threads (0: all cores); small batches use one.
+    public func predict(features: UnsafeBufferPointer<Float>, rows: Int, into predictions: UnsafeMutableBufferPointer<Float>, threads: Int = 0) {
+        run(features, rows: rows, output: predictions, transform: true, threads: threads)
+    }
+
+    public func predict(features: UnsafeBufferPointer<Double>, rows: Int, into predictions: UnsafeMutableBufferPointer<Float>, threads: Int = 0) {
+        run(features, rows: rows, output: predictions, transform: true, threads: threads)
+    }
+
+    public func predict(features: UnsafeBufferPointer<Double>, rows: Int, into predictions: UnsafeMutableBufferPointer<Double>, threads: Int = 0) {
+        run(features, rows: rows, output: predictions, transform: true, threads: threads)
+    }
+
+    /// Predictions for `x` (which must have `featureCount` columns), row-major.
+    public func predict(_ x: DenseMatrix<Float>, threads: Int = 0) -> [Float] {
+        precondition(x.columns == featureCount, "expected \(featureCount) feature columns, got \(x.columns)")
+        var out = [Float](repeating: 0, count: x.rows * objective.predictionWidth)
+        x.storage.withUnsafeBufferPointer { f in
+            out.withUnsafeMutableBufferPointer { o in predict(features: f, rows: x.rows, into: o, threads: threads) }
+        }
+        return out
+    }
+
+    // MARK: Kernel
+
+    /// Rows walked together through each tree: enough independent walks to hide load latency,
+    /// few enough that their features and node indices stay in L1.
+    static let blockRows = 64
+
+    func run<F: BinaryFloatingPoint & SendableMetatype, O: BinaryFloatingPoint & SendableMetatype>(
+        _ features: UnsafeBufferPointer<F>, rows: Int, output: UnsafeMutableBufferPointer<O>, transform: Bool, threads: Int
+    ) {
+        let width = transform ? objective.predictionWidth : marginWidth
+        precondition(rows >= 0 && features.count >= rows * featureCount, "features hold fewer than rows × featureCount values")
+        precondition(output.count >= rows * width, "output holds fewer than rows × \(width) values")
+        if rows == 0 { return }
+        let blocks = (rows + Self.blockRows - 1) / Self.blockRows
+        let cores = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        // Node visits in the batch; below ~1M a second thread costs more than it saves.
+        let work = rows * max(1, nodes.count / max(1, roots.count)) * max(1, roots.count) / 8
+        let workers = max(1, min(cores, blocks, work / 250_000))
+        if workers == 1 {
+            predictBlocks(0..<blocks, features, rows: rows, output: output, width: width, transform: transform)
+            return
+        }
+        // Contiguous ranges of blocks per worker (each writes its own rows: no sharing).
+        // The buffers are not Sendable; sharing them is sound because the chunks write disjoint
+        // rows and concurrentPerform returns only after every chunk has finished.
+        let chunks = workers * 4
+        let shared = PredictionBuffers(features: features, output: output)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = blocks * c / chunks, hi = blocks * (c + 1) / chunks
+            if lo < hi { predictBlocks(lo..<hi, shared.features, rows: rows, output: shared.output, width: width, transform: transform) }
+        }
+    }
+
+    func predictBlocks<F: BinaryFloatingPoint, O: BinaryFloatingPoint>(
+        _ blockRange: Range<Int>, _ features: UnsafeBufferPointer<F>, rows: Int,
+        output: UnsafeMutableBufferPointer<O>, width: Int, transform: Bool
+    ) {
+        let groupCount = marginWidth
+        let block = Self.blockRows
+        // Scratch: node index per row, margins per row, one transformed row.
+        let index = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let margins = UnsafeMutablePointer<Float>.allocate(capacity: block * groupCount)
+        let transformed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, objective.predictionWidth))
+        defer { index.deallocate(); margins.deallocate(); transformed.deallocate() }
+        let fc = featureCount
+        let base = features.baseAddress!
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            let node = nodeBuffer.baseAddress!
+            for b in blockRange {
+                let first = b * block
+                let count = min(block, rows - first)
+                let rowBase = base + first * fc
+                for i in 0..<(count * groupCount) { margins[i] = baseMargin }
+                for t in 0..<roots.count {
+                    let root = roots[t]
+                    for r in 0..<count { index[r] = root }
+                    // Lock-step walk: `depth` steps for every row; finished rows spin on their leaf.
+                    for _ in 0..<depths[t] {
+                        for r in 0..<count {
+                            let n = node[Int(index[r])]
+                            let v = Float(rowBase[r * fc + Int(n.feature & 0x7FFF_FFFF)])
+                            let left = v < n.threshold || (v.isNaN && n.feature >= 0x8000_0000)
+                            index[r] = n.child &+ (left ? 0 : 1)
+                        }
+                    }
+                    let g = Int(groups[t])
+                    for r in 0..<count { margins[r * groupCount + g] += node[Int(index[r])].leafValue }
+                }
+                let out = output.baseAddress! + first * width
+                if transform {
+                    for r in 0..<count {
+                        objective.transform(margins: margins + r * groupCount, into: transformed)
+                        for k in 0..<width { out[r * width + k] = O(transformed[k]) }
+                    }
+                } else {
+                    for i in 0..<(count * groupCount) { out[i] = O(margins[i]) }
+                }
+            }
+        }
+    }
+}
+
+extension TreeEnsemble {
+    /// Raw margins of `rows` rows (see `CompiledForest.predictMargins`); compiles the trees first,
+    /// so repeated calls should hold a `CompiledForest` instead.
+    public func predictMargins(features: UnsafeBufferPointer<Float>, rows: Int, into margins: UnsafeMutableBufferPointer<Float>, threads: Int = 0) throws {
+        try CompiledForest(self).predictMargins(features: features, rows: rows, into: margins, threads: threads)
+    }
+
+    public func predictMargins(features: UnsafeBufferPointer<Double>, rows: Int, into margins: UnsafeMutableBufferPointer<Double>, threads: Int = 0) throws {
+        try CompiledForest(self).predictMargins(features: features, rows: rows, into: margins, threads: threads)
+    }
+
+    /// Predictions of `rows` rows with the objective's transform (see `CompiledForest.predict`);
+    /// compiles the trees first, so repeated calls should hold a `CompiledForest` instead.
+    public func predict(features: UnsafeBufferPointer<Float>, rows: Int, into predictions: UnsafeMutableBufferPointer<Float>, threads: Int = 0) throws {
+        try CompiledForest(self).predict(features: features, rows: rows, into: predictions, threads: threads)
+    }
+
+    public func predict(features: UnsafeBufferPointer<Double>, rows: Int, into predictions: UnsafeMutableBufferPointer<Double>, threads: Int = 0) throws {
+        try CompiledForest(self).predict(features: features, rows: rows, into: predictions, threads: threads)
+    }
+}
+
+/// The input and output of one prediction call, handed to worker threads that touch disjoint rows.
+struct PredictionBuffers<F: BinaryFloatingPoint, O: BinaryFloatingPoint>: @unchecked Sendable {
+    let features: UnsafeBufferPointer<F>
+    let output: UnsafeMutableBufferPointer<O>
+}

@@ -1,0 +1,402 @@
+import MLCore
+
+/// The best split found for a node.
+struct SplitCandidate: Sendable {
+    /// gain(left) + gain(right) − gain(node); a split is usable when above `SplitRules.minimumLossChange`.
+    var lossChange: Double = -.infinity
+    var feature: Int = -1
+    /// Value bins `0...leftMaxBin` go left (−1: none do, only missing values may).
+    var leftMaxBin: Int = -1
+    /// Where missing values go.
+    var defaultLeft: Bool = false
+    var leftG = 0.0, leftH = 0.0, rightG = 0.0, rightH = 0.0
+
+    var isUsable: Bool { feature >= 0 && lossChange > SplitRules.minimumLossChange }
+}
+
+/// One node while a tree grows. Its training rows are `rows[start ..< start + count]`.
+struct GrowNode: Sendable {
+    var start: Int
+    var count: Int
+    var g: Double
+    var h: Double
+    var depth: Int
+    var parent: Int
+    var left = -1
+    var right = -1
+    var histogram = -1
+    /// Leaf weight before the learning rate, inside the monotone bounds.
+    var weight = 0.0
+    var lower = -Double.infinity
+    var upper = Double.infinity
+    var split = SplitCandidate()
+}
+
+/// A leaf of a grown tree: its node in the emitted `RegressionTree` and its training rows.
+struct GrownLeaf: Sendable {
+    var node: Int
+    var start: Int
+    var count: Int
+}
+
+/// Grows one regression tree on gradient pairs with XGBoost's `hist` rules.
+///
+/// Rows are kept in one index array, partitioned in place (stably, so each node's rows stay in
+/// ascending order and the histogram pass reads memory forward); a node owns a contiguous range.
+/// After a split only the child with fewer rows is summed from its rows; the other child's
+/// histogram is the parent's minus it, computed in the parent's buffer. Nodes are expanded in
+/// the order of the grow policy (depth first-come for `depthwise`, largest loss change for
+/// `lossguide`) until no usable split is left or `max_depth`/`max_leaves` stop it; then splits
+/// worth less than `gamma` are pruned bottom-up.
+final class TreeGrower {
+    let matrix: BinnedMatrix
+    let parameters: BoostingParameters
+    let rules: SplitRules
+    let pool: HistogramPool
+    let builder: HistogramBuilder
+    /// Row indices, partitioned per node.
+    private(set) var rows: [UInt32]
+    private var scratch: [UInt32]
+    private(set) var nodes: [GrowNode] = []
+    private let monotone: [Int]
+    private let interactionSets: [[Bool]]
+    /// Per node × feature: features the node may split on under the interaction constraints.
+    private var allowed: [Bool] = []
+    /// Per node × feature: features split on along the path to the node.
+    private var used: [Bool] = []
+    private var treeFeatures: [Int] = []
+    private var levelFeatures: [Int: [Int]] = [:]
+    private var candidates: [Int] = []
+    private var generator: SeededGenerator
+    private var gradients: UnsafePointer<Float>?
+
+    init(matrix: BinnedMatrix, parameters: BoostingParameters) {
+        self.matrix = matrix
+        self.parameters = parameters
+        let f = matrix.columns
+        var monotone = parameters.monotoneConstraints
+        if monotone.count < f { monotone += [Int](repeating: 0, count: f - monotone.count) }
+        self.monotone = monotone
+        rules = SplitRules(lambda: parameters.lambda, alpha: parameters.alpha, maxDeltaStep: parameters.maxDeltaStep,
+                           minChildWeight: parameters.minChildWeight, constrained: monotone.contains { $0 != 0 })
+        interactionSets = parameters.interactionConstraints.map { set in
+            var mask = [Bool](repeating: false, count: f)
+            for i in set where i >= 0 && i < f { mask[i] = true }
+            return mask
+        }
+        pool = HistogramPool(slotCount: matrix.slotCount)
+        builder = HistogramBuilder(matrix: matrix, threads: parameters.threads)
+        rows = [UInt32](repeating: 0, count: matrix.rows)
+        scratch = [UInt32](repeating: 0, count: matrix.rows)
+        generator = SeededGenerator(seed: parameters.seed)
+    }
+
+    /// Grows one tree on `gradients` (interleaved `(g, h)` per row; rows left out of the sample
+    /// carry zeros) and returns it with its leaves, whose row ranges index `rows`.
+    ///
+    /// - Parameter eta: the learning rate the leaf values are multiplied by.
+    func grow(gradients: UnsafePointer<Float>, eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
+        self.gradients = gradients
+        let n = matrix.rows, f = matrix.columns
+        rows.withUnsafeMutableBufferPointer { r in for i in 0..<n { r[i] = UInt32(i) } }
+        nodes.removeAll(keepingCapacity: true)
+        pool.releaseAll()
+        levelFeatures.removeAll(keepingCapacity: true)
+        treeFeatures = sample(Array(0..<f), fraction: parameters.colsampleByTree)
+        if !interactionSets.isEmpty {
+            allowed.removeAll(keepingCapacity: true)
+            used.removeAll(keepingCapacity: true)
+            allowed.append(contentsOf: repeatElement(true, count: f))
+            used.append(contentsOf: repeatElement(false, count: f))
+        }
+
+        var g = 0.0, h = 0.0
+        for i in 0..<n { g += Double(gradients[2 * i]); h += Double(gradients[2 * i + 1]) }
+        var root = GrowNode(start: 0, count: n, g: g, h: h, depth: 0, parent: -1)
+        root.weight = rules.weight(g, h, lower: root.lower, upper: root.upper)
+        nodes.append(root)
+        if mayEverSplit(0) {
+            let id = pool.acquire()
+            nodes[0].histogram = id
+            rows.withUnsafeBufferPointer { builder.build(rows: $0, gradients: gradients, into: pool.pointer(id)) }
+            findSplit(0)
+        }
+
+        var open: [Int] = nodes[0].split.isUsable ? [0] : []
+        var leafCount = 1
+        while !open.isEmpty {
+            let pick = nextOpen(open)
+            let node = open.remove(at: pick)
+            if parameters.maxLeaves > 0 && leafCount >= parameters.maxLeaves {
+                releaseHistogram(of: node)
+                continue
+            }
+            applySplit(node)
+            leafCount += 1
+            for child in [nodes[node].left, nodes[node].right] where nodes[child].split.isUsable { open.append(child) }
+        }
+        for i in nodes.indices { releaseHistogram(of: i) }
+        prune()
+        return emit(eta: eta)
+    }
+
+    // MARK: Expansion order
+
+    private func nextOpen(_ open: [Int]) -> Int {
+        var best = 0
+        for i in 1..<open.count {
+            let a = nodes[open[i]], b = nodes[open[best]]
+            switch parameters.growPolicy {
+            case .depthwise:
+                if a.depth < b.depth || (a.depth == b.depth && open[i] < open[best]) { best = i }
+            case .lossguide:
+                if a.split.lossChange > b.split.lossChange || (a.split.lossChange == b.split.lossChange && open[i] < open[best]) { best = i }
+            }
+        }
+        return best
+    }
+
+    /// Whether the node could be split at all under the depth and weight limits.
+    private func mayEverSplit(_ id: Int) -> Bool {
+        let node = nodes[id]
+        if parameters.maxDepth > 0 && node.depth >= parameters.maxDepth { return false }
+        if parameters.maxLeaves == 1 { return false }
+        return node.count >= 2 && node.h >= 2 * parameters.minChildWeight && node.h > 0
+    }
+
+    private func releaseHistogram(of id: Int) {
+        if nodes[id].histogram >= 0 { pool.release(nodes[id].histogram); nodes[id].histogram = -1 }
+    }
+
+    // MARK: Splitting
+
+    private func applySplit(_ id: Int) {
+        let node = nodes[id]
+        let split = node.split
+        let leftCount = partition(start: node.start, count: node.count, split: split)
+        var left = GrowNode(start: node.start, count: leftCount, g: split.leftG, h: split.leftH, depth: node.depth + 1, parent: id)
+        var right = GrowNode(start: node.start + leftCount, count: node.count - leftCount, g: split.rightG, h: split.rightH,
+                             depth: node.depth + 1, parent: id)
+        left.lower = node.lower; left.upper = node.upper
+        right.lower = node.lower; right.upper = node.upper
+        let wl = rules.weight(left.g, left.h, lower: node.lower, upper: node.upper)
+        let wr = rules.weight(right.g, right.h, lower: node.lower, upper: node.upper)
+        let c = monotone[split.feature]
+        if c != 0 {
+            let mid = (wl + wr) / 2
+            if c < 0 { left.lower = mid; right.upper = mid } else { left.upper = mid; right.lower = mid }
+        }
+        left.weight = wl
+        right.weight = wr
+        let leftId = nodes.count, rightId = leftId + 1
+        nodes.append(left)
+        nodes.append(right)
+        nodes[id].left = leftId
+        nodes[id].right = rightId
+        if !interactionSets.isEmpty { addInteractionState(parent: id, feature: split.feature) }
+
+        let needLeft = mayEverSplit(leftId), needRight = mayEverSplit(rightId)
+        let parentHistogram = node.histogram
+        nodes[id].histogram = -1
+        if needLeft || needRight {
+            let smaller = leftCount <= node.count - leftCount ? leftId : rightId
+            let larger = smaller == leftId ? rightId : leftId
+            let built = pool.acquire()
+            let small = nodes[smaller]
+            rows.withUnsafeBufferPointer { r in
+                builder.build(rows: UnsafeBufferPointer(rebasing: r[small.start..<(small.start + small.count)]), gradients: gradients!,
+                              into: pool.pointer(built))
+            }
+            HistogramBuilder.subtract(pool.pointer(built), from: pool.pointer(parentHistogram), slots: pool.slotCount)
+            nodes[smaller].histogram = built
+            nodes[larger].histogram = parentHistogram
+            for child in [leftId, rightId] {
+                if mayEverSplit(child) { findSplit(child) } else { releaseHistogram(of: child) }
+            }
+        } else {
+            pool.release(parentHistogram)
+        }
+    }
+
+    /// Stable in-place partition of a node's rows; returns the number going left.
+    private func partition(start: Int, count: Int, split: SplitCandidate) -> Int {
+        let columns = matrix.columns, feature = split.feature
+        let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(feature))
+        let leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
+        var leftCount = 0
+        matrix.codes.withUnsafeBufferPointer { codes in
+            rows.withUnsafeMutableBufferPointer { r in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    var rightCount = 0
+                    for j in start..<(start + count) {
+                        let row = r[j]
+                        let code = codes[Int(row) &* columns &+ feature]
+                        let goLeft = code == missing ? defaultLeft : Int(code) <= leftMax
+                        if goLeft { r[start + leftCount] = row; leftCount += 1 } else { s[rightCount] = row; rightCount += 1 }
+                    }
+                    for j in 0..<rightCount { r[start + leftCount + j] = s[j] }
+                }
+            }
+        }
+        return leftCount
+    }
+
+    /// Finds the node's best split over its candidate features (XGBoost's enumeration: value bins
+    /// ascending with missing values sent right, then, when the node has missing values, bins
+    /// descending with missing values sent left; ties keep the earlier candidate).
+    private func findSplit(_ id: Int) {
+        let node = nodes[id]
+        let features = candidateFeatures(id)
+        let histogram = pool.pointer(node.histogram)
+        let cuts = matrix.cuts
+        let parentGain = rules.gain(node.g, node.h, lower: node.lower, upper: node.upper)
+        let mcw = parameters.minChildWeight
+        var best = SplitCandidate()
+        let offsets = matrix.slotOffsets
+        for feature in features {
+            let h = histogram + Int(offsets[feature])
+            let bins = cuts.binCount(feature)
+            let c = monotone[feature]
+            var lg = 0.0, lh = 0.0
+            for b in 0..<bins {
+                lg += h[b].x; lh += h[b].y
+                let rg = node.g - lg, rh = node.h - lh
+                if lh >= mcw && rh >= mcw {
+                    let change = rules.splitGain(leftG: lg, leftH: lh, rightG: rg, rightH: rh, lower: node.lower,
+                                                 upper: node.upper, monotone: c) - parentGain
+                    if change > best.lossChange {
+                        best = SplitCandidate(lossChange: change, feature: feature, leftMaxBin: b, defaultLeft: false,
+                                              leftG: lg, leftH: lh, rightG: rg, rightH: rh)
+                    }
+                }
+            }
+            let missing = h[bins]
+            if missing.y > 0 || missing.x != 0 {
+                var rg = 0.0, rh = 0.0
+                for b in stride(from: bins - 1, through: 0, by: -1) {
+                    rg += h[b].x; rh += h[b].y
+                    let lg = node.g - rg, lh = node.h - rh
+                    if lh >= mcw && rh >= mcw {
+                        let change = rules.splitGain(leftG: lg, leftH: lh, rightG: rg, rightH: rh, lower: node.lower,
+                                                     upper: node.upper, monotone: c) - parentGain
+                        if change > best.lossChange {
+                            best = SplitCandidate(lossChange: change, feature: feature, leftMaxBin: b - 1, defaultLeft: true,
+                                                  leftG: lg, leftH: lh, rightG: rg, rightH: rh)
+                        }
+                    }
+                }
+            }
+        }
+        nodes[id].split = best
+    }
+
+    // MARK: Feature sampling and interaction constraints
+
+    private func candidateFeatures(_ id: Int) -> [Int] {
+        let depth = nodes[id].depth
+        var level: [Int]
+        if let cached = levelFeatures[depth] {
+            level = cached
+        } else {
+            level = sample(treeFeatures, fraction: parameters.colsampleByLevel)
+            levelFeatures[depth] = level
+        }
+        var features = sample(level, fraction: parameters.colsampleByNode)
+        if !interactionSets.isEmpty {
+            let f = matrix.columns
+            features = features.filter { allowed[id * f + $0] }
+        }
+        return features
+    }
+
+    /// Draws `max(1, ⌊fraction · count⌋)` of `features` without replacement, kept in ascending order.
+    private func sample(_ features: [Int], fraction: Double) -> [Int] {
+        if fraction >= 1 || features.count <= 1 { return features }
+        let k = max(1, Int(fraction * Double(features.count)))
+        var pool = features
+        for i in 0..<k {
+            let j = i + Int(generator.next() % UInt64(pool.count - i))
+            pool.swapAt(i, j)
+        }
+        return pool[0..<k].sorted()
+    }
+
+    /// Children of a split on `feature` may use the features of every interaction set holding all
+    /// features used on their path; when no set holds them all, only the path's features.
+    private func addInteractionState(parent: Int, feature: Int) {
+        let f = matrix.columns
+        var path = Array(used[(parent * f)..<((parent + 1) * f)])
+        path[feature] = true
+        var mask = [Bool](repeating: false, count: f)
+        var any = false
+        for set in interactionSets where (0..<f).allSatisfy({ !path[$0] || set[$0] }) {
+            any = true
+            for i in 0..<f where set[i] { mask[i] = true }
+        }
+        if !any { mask = path }
+        for _ in 0..<2 {
+            used.append(contentsOf: path)
+            allowed.append(contentsOf: mask)
+        }
+    }
+
+    // MARK: Pruning and output
+
+    /// Turns splits worth less than `gamma` whose children are both leaves into leaves, bottom-up.
+    private func prune() {
+        guard parameters.gamma > 0 else { return }
+        for id in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[id]
+            guard node.left >= 0 else { continue }
+            if nodes[node.left].left < 0 && nodes[node.right].left < 0 && node.split.lossChange < parameters.gamma {
+                nodes[id].left = -1
+                nodes[id].right = -1
+            }
+        }
+    }
+
+    /// The grown tree in breadth-first node order, and its leaves.
+    private func emit(eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
+        var order = [0]
+        var newId = [Int](repeating: -1, count: nodes.count)
+        newId[0] = 0
+        var head = 0
+        while head < order.count {
+            let node = nodes[order[head]]
+            head += 1
+            if node.left >= 0 {
+                newId[node.left] = order.count; order.append(node.left)
+                newId[node.right] = order.count; order.append(node.right)
+            }
+        }
+        let m = order.count
+        var left = [Int32](repeating: -1, count: m), right = [Int32](repeating: -1, count: m)
+        var parents = [Int32](repeating: Int32.max, count: m), splitIndices = [Int32](repeating: 0, count: m)
+        var conditions = [Float](repeating: 0, count: m), defaultLeft = [Bool](repeating: false, count: m)
+        var baseWeights = [Float](repeating: 0, count: m), lossChanges = [Float](repeating: 0, count: m)
+        var hessians = [Float](repeating: 0, count: m)
+        var leaves: [GrownLeaf] = []
+        for (k, old) in order.enumerated() {
+            let node = nodes[old]
+            if node.parent >= 0 { parents[k] = Int32(newId[node.parent]) }
+            baseWeights[k] = Float(node.weight)
+            hessians[k] = Float(node.h)
+            if node.left >= 0 {
+                left[k] = Int32(newId[node.left]); right[k] = Int32(newId[node.right])
+                splitIndices[k] = Int32(node.split.feature)
+                conditions[k] = matrix.cuts.threshold(feature: node.split.feature, leftMaxBin: node.split.leftMaxBin)
+                defaultLeft[k] = node.split.defaultLeft
+                lossChanges[k] = Float(node.split.lossChange)
+            } else {
+                // XGBoost stores the scaled value as a leaf's base weight too.
+                conditions[k] = Float(node.weight * eta)
+                baseWeights[k] = conditions[k]
+                leaves.append(GrownLeaf(node: k, start: node.start, count: node.count))
+            }
+        }
+        let tree = RegressionTree(leftChildren: left, rightChildren: right, parents: parents, splitIndices: splitIndices,
+                                  splitConditions: conditions, defaultLeft: defaultLeft, baseWeights: baseWeights,
+                                  lossChanges: lossChanges, sumHessians: hessians)
+        return (tree, leaves)
+    }
+}

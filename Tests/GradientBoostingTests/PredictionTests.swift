@@ -1,0 +1,132 @@
+import Foundation
+import MLCore
+import Testing
+import TestSupport
+@testable import GradientBoosting
+
+@Suite("Prediction")
+struct PredictionTests {
+    @Test("margins and predictions equal xgboost's to 1e-5", arguments: ModelFixture.all)
+    func matchesXGBoost(_ fixture: ModelFixture) throws {
+        let ensemble = try fixture.ensemble()
+        let forest = try CompiledForest(ensemble)
+        let (x, rows) = try fixture.features()
+        let expectedMargins = try fixture.rows("margins.csv").flatMap { $0 }
+        let expectedPredictions = try fixture.rows("predictions.csv").flatMap { $0 }
+        var margins = [Float](repeating: .nan, count: rows * forest.marginWidth)
+        var predictions = [Float](repeating: .nan, count: rows * ensemble.objective.predictionWidth)
+        x.withUnsafeBufferPointer { f in
+            margins.withUnsafeMutableBufferPointer { forest.predictMargins(features: f, rows: rows, into: $0) }
+            predictions.withUnsafeMutableBufferPointer { forest.predict(features: f, rows: rows, into: $0) }
+        }
+        #expect(margins.count == expectedMargins.count)
+        #expect(predictions.count == expectedPredictions.count)
+        let badMargins = zip(margins, expectedMargins).enumerated().filter { !agrees($0.element.0, $0.element.1) }
+        let badPredictions = zip(predictions, expectedPredictions).enumerated().filter { !agrees($0.element.0, $0.element.1) }
+        #expect(badMargins.isEmpty, "first: \(badMargins.first.map { "\($0.offset): \($0.element)" } ?? "")")
+        #expect(badPredictions.isEmpty, "first: \(badPredictions.first.map { "\($0.offset): \($0.element)" } ?? "")")
+    }
+
+    @Test("Double features give the Float results (features are rounded to float32 first, as in XGBoost)")
+    func doubleFeatures() throws {
+        let fixture = ModelFixture.named("x3-missing-values")
+        let forest = try CompiledForest(fixture.ensemble())
+        let (x, rows) = try fixture.features()
+        let xd = x.map(Double.init)
+        var a = [Float](repeating: 0, count: rows), b = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { f in a.withUnsafeMutableBufferPointer { forest.predict(features: f, rows: rows, into: $0) } }
+        xd.withUnsafeBufferPointer { f in b.withUnsafeMutableBufferPointer { forest.predict(features: f, rows: rows, into: $0) } }
+        #expect(a.map(Double.init) == b)
+    }
+
+    @Test("results do not depend on the thread count or on where block boundaries fall")
+    func threadInvariance() throws {
+        let fixture = ModelFixture.named("x3-multi-softprob")
+        let forest = try CompiledForest(fixture.ensemble())
+        let (x0, rows0) = try fixture.features()
+        // 150 rows repeated to 20 × 150 = 3000 rows: many blocks, a partial last block.
+        let copies = 20
+        let x = Array([[Float]](repeating: x0, count: copies).joined())
+        let rows = rows0 * copies
+        let width = forest.objective.predictionWidth
+        var single = [Float](repeating: 0, count: rows * width), multi = single
+        x.withUnsafeBufferPointer { f in
+            single.withUnsafeMutableBufferPointer { forest.predict(features: f, rows: rows, into: $0, threads: 1) }
+            multi.withUnsafeMutableBufferPointer { forest.run(f, rows: rows, output: $0, transform: true, threads: 2) }
+        }
+        #expect(single == multi)
+        #expect(Array(single[0..<(rows0 * width)]) == Array(single[(rows0 * width)..<(2 * rows0 * width)]))
+    }
+
+    /// A one-split tree on feature 0 at 0.5, left leaf 1, right leaf 2, missing going `defaultLeft`.
+    func stump(defaultLeft: Bool) -> RegressionTree {
+        RegressionTree(leftChildren: [1, -1, -1], rightChildren: [2, -1, -1], parents: [Int32.max, 0, 0],
+                       splitIndices: [0, 0, 0], splitConditions: [0.5, 1, 2], defaultLeft: [defaultLeft, false, false],
+                       baseWeights: [0, 1, 2], lossChanges: [1, 0, 0], sumHessians: [2, 1, 1])
+    }
+
+    @Test("a value equal to the threshold goes right, a missing one the default way")
+    func routing() throws {
+        for defaultLeft in [true, false] {
+            let e = TreeEnsemble(objective: Objective(kind: .squaredError), featureCount: 1, baseScore: 0.25,
+                                 trees: [stump(defaultLeft: defaultLeft)], treeGroups: [0])
+            let x: [Float] = [0.4999, 0.5, 0.5001, .nan, -.infinity, .infinity]
+            var out = [Float](repeating: 0, count: x.count)
+            try x.withUnsafeBufferPointer { f in try out.withUnsafeMutableBufferPointer { try e.predict(features: f, rows: x.count, into: $0) } }
+            #expect(out == [1.25, 2.25, 2.25, defaultLeft ? 1.25 : 2.25, 1.25, 2.25])
+        }
+    }
+
+    @Test("objective transforms", arguments: [
+        (Objective.Kind.binaryLogistic, Float(0.7), Float(1 / (1 + exp(-0.7)))),
+        (.logistic, 0.7, Float(1 / (1 + exp(-0.7)))),
+        (.binaryLogitRaw, 0.7, 0.7),
+        (.binaryHinge, 0.7, 1), (.binaryHinge, -0.1, 0), (.binaryHinge, 0, 0),
+        (.countPoisson, 0.7, expf(0.7)), (.gamma, 0.7, expf(0.7)), (.tweedie, 0.7, expf(0.7)),
+        (.squaredError, 0.7, 0.7), (.absoluteError, 0.7, 0.7), (.quantileError, 0.7, 0.7), (.pseudoHuberError, 0.7, 0.7),
+        (.squaredLogError, 0.7, 0.7),
+    ])
+    func transforms(_ kind: Objective.Kind, _ margin: Float, _ expected: Float) {
+        var m = margin, out: Float = .nan
+        Objective(kind: kind).transform(margins: &m, into: &out)
+        #expect(agrees(out, expected, tolerance: 1e-6))
+    }
+
+    @Test("softmax probabilities and the argmax of multi:softmax (first class on ties)")
+    func softmax() {
+        var margins: [Float] = [1, 3, 3]
+        var probabilities = [Float](repeating: 0, count: 3)
+        Objective(kind: .multiSoftprob, classCount: 3).transform(margins: &margins, into: &probabilities)
+        let denominator = expf(-2) + 2
+        #expect(zip(probabilities, [expf(-2) / denominator, 1 / denominator, 1 / denominator]).allSatisfy { agrees($0, $1, tolerance: 1e-6) })
+        var label: Float = .nan
+        Objective(kind: .multiSoftmax, classCount: 3).transform(margins: &margins, into: &label)
+        #expect(label == 1)
+    }
+
+    @Test("base_score and base margin convert both ways per objective")
+    func baseMargin() throws {
+        let logistic = Objective(kind: .binaryLogistic)
+        #expect(agrees(try logistic.baseMargin(fromBaseScore: 0.8), logf(4), tolerance: 1e-6))
+        #expect(abs(logistic.baseScore(fromBaseMargin: Double(logf(4))) - 0.8) < 1e-6)
+        let poisson = Objective(kind: .countPoisson)
+        #expect(agrees(try poisson.baseMargin(fromBaseScore: 2), logf(2), tolerance: 1e-6))
+        #expect(abs(poisson.baseScore(fromBaseMargin: log(2)) - 2) < 1e-12)
+        #expect(try Objective(kind: .squaredError).baseMargin(fromBaseScore: -3.5) == -3.5)
+        #expect(throws: OptmlError.user("base_score 1.0 is not in (0, 1); objective 'binary:logistic' needs a probability (base_score must be in (0,1) for logistic loss).")) {
+            try logistic.baseMargin(fromBaseScore: 1)
+        }
+        #expect(throws: OptmlError.user("base_score 0.0 is not positive; objective 'reg:gamma' predicts exp(margin), so base_score must be > 0.")) {
+            try Objective(kind: .gamma).baseMargin(fromBaseScore: 0)
+        }
+    }
+
+    @Test("an ensemble without trees predicts its base score")
+    func emptyEnsemble() throws {
+        let e = TreeEnsemble(objective: Objective(kind: .binaryLogistic), featureCount: 2, baseScore: 0.3)
+        let x: [Float] = [1, 2, 3, 4]
+        var out = [Float](repeating: 0, count: 2)
+        try x.withUnsafeBufferPointer { f in try out.withUnsafeMutableBufferPointer { try e.predict(features: f, rows: 2, into: $0) } }
+        #expect(out.allSatisfy { agrees($0, 0.3, tolerance: 1e-6) })
+    }
+}
