@@ -10,13 +10,15 @@ import DataReaders
 /// absent entries as zeros; NaN — missing — for XGBoost, as XGBoost reads libsvm).
 struct ChannelLoader {
     var threads: Int
+    /// CSV rows carry a weight column after the label (XGBoost's `csv_weights=1`).
+    var csvWeights = false
 
     func read<T: BinaryFloatingPoint & Sendable>(
         files: [ChannelFile], format: DataFormat, channel: String, as type: T.Type, absent: T
     ) throws -> LabeledDataset<T> {
         switch format {
         case .csv:
-            let options = CSVOptions(hasLabel: true, hasWeight: false, expectedFeatureCount: nil, threads: threads)
+            let options = CSVOptions(hasLabel: true, hasWeight: csvWeights, expectedFeatureCount: nil, threads: threads)
             return try CSVReader.read(files: files, as: type, options: options, source: channel)
         case .libsvm:
             let data = try LibSVMReader.read(files: files, as: type, options: LibSVMOptions(threads: threads), source: channel)
