@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "LinearLearner", dependencies: ["MLCore", "Evaluation", "LinearAlgebra"]),
         .target(name: "GradientBoosting", dependencies: ["MLCore", "Evaluation"]),
         .target(name: "BuiltinAlgorithms", dependencies: ["MLCore", "Evaluation", "LinearLearner", "GradientBoosting"]),
-        .target(name: "ContainerRuntime", dependencies: ["MLCore", "DataReaders", "Evaluation", "BuiltinAlgorithms"]),
+        .target(name: "ContainerRuntime", dependencies: [
+            "MLCore", "DataReaders", "Evaluation", "BuiltinAlgorithms", "LinearLearner", "GradientBoosting",
+        ]),
         .target(name: "Inference", dependencies: ["MLCore", "DataReaders", "BuiltinAlgorithms"]),
         .target(name: "InferenceServer", dependencies: [
             "Inference", .product(name: "Hummingbird", package: "hummingbird"),

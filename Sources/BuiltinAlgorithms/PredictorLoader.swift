@@ -1,5 +1,6 @@
 import Foundation
 import MLCore
+import GradientBoosting
 
 /// Finds and loads the model in a model directory (`/opt/ml/model`, contract §8).
 ///
@@ -29,8 +30,20 @@ public enum PredictorLoader {
             + (present.isEmpty ? "no files." : present.joined(separator: ", ") + "."))
     }
 
-    /// The model in one file (an optml model artifact).
+    /// The model in one file: an XGBoost model (`xgboost-model`, JSON or UBJSON, written by optml
+    /// or by XGBoost itself) or an optml model artifact.
     public static func load(file: URL) throws -> any Predictor {
+        if file.lastPathComponent.hasPrefix(AlgorithmCatalog.xgboost.modelFileName) {
+            let data: Data
+            do { data = try Data(contentsOf: file) } catch {
+                throw OptmlError.user("Cannot read the model file \(file.path): \(error.localizedDescription)")
+            }
+            do {
+                return try XGBoostPredictor(ensemble: try TreeEnsemble(xgboostJSON: data))
+            } catch let error as OptmlError {
+                throw OptmlError.user("\(file.path) is not a model optml can load: \(error.message)")
+            }
+        }
         let artifact = try ModelArtifact.load(contentsOf: file)
         switch artifact.payload {
         case .linearLearner(let model):

@@ -81,6 +81,10 @@ public struct TrainingJob: Sendable {
         if !validated.ignoredKeys.isEmpty {
             log.line("Framework keys accepted and not used: \(validated.ignoredKeys.joined(separator: ", "))")
         }
+        if algorithm.name == AlgorithmCatalog.xgboost.name {
+            try trainXGBoost(configuration: configuration, algorithm: algorithm, validated: validated)
+            return
+        }
         let config = try LinearLearnerConfig(validated)
         log.line("Final configuration: \(jsonLine(validated.wireForm))")
 
@@ -110,11 +114,7 @@ public struct TrainingJob: Sendable {
         log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), \(timer.fields)")
         try throwIfStopped()
 
-        let isMaster = configuration.resources.hosts.first == host
-        guard isMaster else {
-            log.line("Host \(host) is not the first of \(configuration.resources.hosts); the model is written by \(configuration.resources.hosts[0]).")
-            return
-        }
+        guard isMaster(configuration) else { return }
         let artifact = ModelArtifact(
             algorithm: algorithm.name, featureCount: result.model.featureCount, hyperparameters: validated.wireForm,
             training: .init(method: result.report.method, iterations: result.report.iterations, converged: result.report.converged,
@@ -122,8 +122,24 @@ public struct TrainingJob: Sendable {
                             selectedWD: result.selectedL2, selectedL1: result.selectedL1,
                             selectedPositiveWeight: result.selectedPositiveWeight, trainRows: trainRows),
             payload: .linearLearner(result.model))
+        try writeModel(try artifact.encoded(), algorithm: algorithm)
+    }
+
+    /// Whether this host writes the model (the first host, as SageMaker's built-in algorithms do);
+    /// says so in the log when it does not.
+    func isMaster(_ configuration: TrainingConfiguration) -> Bool {
+        let host = configuration.resources.currentHost
+        guard configuration.resources.hosts.first == host else {
+            log.line("Host \(host) is not the first of \(configuration.resources.hosts); the model is written by \(configuration.resources.hosts[0]).")
+            return false
+        }
+        return true
+    }
+
+    /// Writes the model file atomically, clears an old failure file and marks success.
+    func writeModel(_ data: Data, algorithm: AlgorithmDescriptor) throws {
         let destination = paths.model.appendingPathComponent(algorithm.modelFileName)
-        try AtomicFile.write(try artifact.encoded(), to: destination)
+        try AtomicFile.write(data, to: destination)
         try? FileManager.default.removeItem(at: paths.failure)
         try AtomicFile.write(Data(), to: paths.success)
         log.line("Model written to \(destination.path)")
@@ -227,8 +243,20 @@ public struct TrainingJob: Sendable {
         if head == [0x0A, 0x23, 0xD7, 0xCE] {
             return try ContentType(parsing: "application/x-recordio-protobuf")
         }
+        if algorithm.trainingContentTypes.contains("text/libsvm"), let firstLine = try? firstLine(of: files[0].url), firstLine.contains(":") {
+            log.line("Note: channel '\(channel)' has no ContentType and its first line holds index:value pairs; reading it as text/libsvm.")
+            return try ContentType(parsing: "text/libsvm")
+        }
         log.line("Note: channel '\(channel)' has no ContentType and its first file is not RecordIO; reading it as text/csv.")
         return try ContentType(parsing: "text/csv")
+    }
+
+    /// The first line of a file (at most 4 KiB of it).
+    func firstLine(of url: URL) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return "" }
+        defer { try? handle.close() }
+        let data = handle.readData(ofLength: 4096)
+        return String(decoding: data.prefix { $0 != 0x0A }, as: UTF8.self)
     }
 
     func jsonLine(_ dictionary: [String: String]) -> String {

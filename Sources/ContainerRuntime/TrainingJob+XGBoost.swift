@@ -1,0 +1,85 @@
+import Foundation
+import MLCore
+import DataReaders
+import BuiltinAlgorithms
+import GradientBoosting
+
+extension TrainingJob {
+    /// The `xgboost` algorithm: SageMaker XGBoost's algorithm mode (contract §6.2, §7.2, §8).
+    ///
+    /// Channels `train` (required) and `validation` (early stopping) in CSV (label first; with
+    /// `csv_weights=1` the weight second), libsvm or RecordIO-protobuf; empty CSV fields, `nan` and
+    /// absent sparse entries are missing values. Prints one line per round,
+    /// `[r]\ttrain-<metric>:<v>\tvalidation-<metric>:<v>`, and writes `model/xgboost-model` in
+    /// XGBoost's JSON model format.
+    func trainXGBoost(configuration: TrainingConfiguration, algorithm: AlgorithmDescriptor,
+                      validated: ValidatedHyperparameters) throws {
+        let config = try XGBoostConfig(validated)
+        for warning in config.warnings { log.line("Warning: \(warning)") }
+        log.line("Final configuration: \(jsonLine(validated.wireForm))")
+
+        let host = configuration.resources.currentHost
+        let plans = try planChannels(configuration, algorithm: algorithm)
+        var parameters = config.parameters
+        if !config.threadsGiven { parameters.threads = threads }
+        log.line("Host \(host) (\(configuration.resources.hosts.count) host(s)), \(parameters.threads) thread(s).")
+
+        func read(_ plan: ChannelPlan) throws -> BoostingData {
+            try throwIfStopped()
+            let timer = PhaseTimer()
+            let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
+            let loader = ChannelLoader(threads: parameters.threads, csvWeights: config.csvWeights && plan.format == .csv)
+            let data = try loader.read(files: files, format: plan.format, channel: plan.name, as: Float.self, absent: .nan)
+            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), \(timer.fields)")
+            return BoostingData(features: data.features, labels: data.labels.map { Float($0) },
+                                weights: data.weights.map { $0.map { Float($0) } })
+        }
+        let train = try read(plans.first { $0.name == "train" }!)
+        var sets: [(name: String, data: BoostingData)] = [("train", train)]
+        if let plan = plans.first(where: { $0.name == "validation" }) {
+            let validation = try read(plan)
+            guard validation.features.columns == train.features.columns else {
+                throw OptmlError.user("The validation channel has \(validation.features.columns) feature columns but the train channel has "
+                    + "\(train.features.columns); both channels need the same columns (label first\(config.csvWeights ? ", then the weight" : "")).")
+            }
+            sets.append(("validation", validation))
+        }
+        if parameters.earlyStoppingRounds != nil && sets.count < 2 {
+            throw OptmlError.user("Hyperparameter early_stopping_rounds needs a validation channel to watch; add a 'validation' channel "
+                + "or remove early_stopping_rounds.")
+        }
+        try throwIfStopped()
+
+        let timer = PhaseTimer()
+        let log = self.log
+        var warnedNonFinite = false
+        let ensemble: TreeEnsemble
+        do {
+            ensemble = try BoostingTrainer(parameters: parameters).train(
+                train, evaluationSets: sets,
+                onRound: { round, results in
+                    var line = "[\(round)]"
+                    for result in results {
+                        if result.value.isFinite {
+                            line += "\t\(result.data)-\(result.metric):" + String(format: "%.5f", result.value)
+                        } else if !warnedNonFinite {
+                            warnedNonFinite = true
+                            log.line("Warning: \(result.data)-\(result.metric) is \(result.value) in round \(round); non-finite values are left out of the round lines.")
+                        }
+                    }
+                    log.line(line)
+                },
+                shouldStop: { [stop] in stop.isStopRequested })
+        } catch {
+            if stop.isStopRequested { throw TrainingCancelled() }
+            throw error
+        }
+        log.line("#timing: host=\(host), phase=fit, rows=\(train.rowCount), \(timer.fields)")
+        if let best = ensemble.bestIteration {
+            log.line("Early stopping kept round \(best) of \(ensemble.roundCount); predictions use rounds 0 to \(best).")
+        }
+        try throwIfStopped()
+        guard isMaster(configuration) else { return }
+        try writeModel(try ensemble.xgboostJSON(), algorithm: algorithm)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End-to-end runs of `optml train` with the `xgboost` algorithm (contract §6.2 hyperparameters,
+/// §7.2 round lines, §8 `xgboost-model`) on the bundled datasets.
+@Suite(.serialized) struct XGBoostTrainTests {
+    /// A bundled dataset with train and validation channels only (SageMaker XGBoost reads no
+    /// test channel) and the given hyperparameters.
+    func tree(_ dataset: String, _ hyperparameters: [String: String]) throws -> TemporaryOptML {
+        let tree = try TemporaryOptML(copying: dataset)
+        try FileManager.default.removeItem(at: tree.url("input/data/test"))
+        try tree.configure(hyperparameters: hyperparameters, channels: ["train", "validation"])
+        return tree
+    }
+
+    func train(_ tree: TemporaryOptML, environment: [String: String] = [:]) throws -> ProcessResult {
+        try runProcess(Repository.optmlExecutable, ["train"],
+                       environment: ["SAGEMAKER_BASE_DIR": tree.root.path].merging(environment) { $1 })
+    }
+
+    /// `(round, [name: value])` for every round line.
+    func roundLines(_ stdout: String) -> [(Int, [String: Double])] {
+        stdout.split(separator: "\n").compactMap { line -> (Int, [String: Double])? in
+            guard line.hasPrefix("["), let close = line.firstIndex(of: "]"), let round = Int(line[line.index(after: line.startIndex) ..< close]) else { return nil }
+            var values: [String: Double] = [:]
+            for field in line[line.index(after: close)...].split(separator: "\t") {
+                let parts = field.split(separator: ":")
+                if parts.count == 2, let v = Double(parts[1]) { values[String(parts[0])] = v }
+            }
+            return (round, values)
+        }
+    }
+
+    @Test func binaryLogisticPrintsRoundLinesAndWritesXGBoostJSON() throws {
+        let tree = try tree("breast-cancer", [
+            "algorithm": "xgboost", "objective": "binary:logistic", "num_round": "25", "max_depth": "3",
+            "eta": "0.3", "eval_metric": "logloss,auc",
+        ])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let rounds = roundLines(result.stdout)
+        #expect(rounds.map(\.0) == Array(0 ..< 25))
+        // Contract §7.2: "[r]\ttrain-<m>:<v>\tvalidation-<m>:<v>", datasets outer, metrics in eval_metric order, 5 decimals.
+        let first = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("[0]") })
+        let pattern = #/^\[0\]\ttrain-logloss:\d\.\d{5}\ttrain-auc:\d\.\d{5}\tvalidation-logloss:\d\.\d{5}\tvalidation-auc:\d\.\d{5}$/#
+        #expect(first.wholeMatch(of: pattern) != nil, "\(first)")
+        let last = try #require(rounds.last?.1)
+        #expect(last["validation-auc"]! > 0.97)
+        #expect(last["train-logloss"]! < rounds[0].1["train-logloss"]!)
+        let model = try Data(contentsOf: tree.url("model/xgboost-model"))
+        let json = try JSONSerialization.jsonObject(with: model) as? [String: Any]
+        let learner = try #require(json?["learner"] as? [String: Any])
+        let booster = try #require(learner["gradient_booster"] as? [String: Any])
+        let trees = try #require((booster["model"] as? [String: Any])?["trees"] as? [Any])
+        #expect(trees.count == 25)
+        #expect(tree.exists("output/success"))
+    }
+
+    @Test func xgboostPackageLoadsTheModelAndPredictsTheSame() throws {
+        let probe = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import xgboost"])
+        try #require(probe.status == 0, "the xgboost Python package is not installed (pip install xgboost); this check needs it")
+        let tree = try tree("diabetes", [
+            "algorithm": "xgboost", "objective": "reg:squarederror", "num_round": "40", "max_depth": "4", "eta": "0.2",
+            "subsample": "0.8", "colsample_bytree": "0.8", "seed": "7",
+        ])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        // optml's own predictions of the validation rows, through batch transform.
+        let features = tree.url("features")
+        try FileManager.default.createDirectory(at: features, withIntermediateDirectories: true)
+        let validation = try String(contentsOf: tree.url("input/data/validation/validation.csv"), encoding: .utf8)
+        let rows = validation.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst().joined(separator: ",") }
+        try rows.joined(separator: "\n").appending("\n").write(to: features.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        let out = tree.url("predictions")
+        let transform = try runProcess(Repository.optmlExecutable, [
+            "transform", "--model-dir", tree.url("model").path, "--input", features.path, "--output", out.path,
+            "--content-type", "text/csv", "--accept", "text/csv",
+        ])
+        #expect(transform.status == 0, "\(transform.stdout)\n\(transform.stderr)")
+        let ours = try String(contentsOf: out.appendingPathComponent("x.csv.out"), encoding: .utf8)
+            .split(separator: "\n").map { Double($0)! }
+        let script = """
+        import sys, numpy as np, xgboost as xgb
+        b = xgb.Booster(model_file=sys.argv[1])
+        x = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2)
+        print("\\n".join(repr(float(v)) for v in b.predict(xgb.DMatrix(x))))
+        """
+        let python = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", "-c", script, tree.url("model/xgboost-model").path, features.appendingPathComponent("x.csv").path,
+        ])
+        #expect(python.status == 0, python.stderr)
+        let theirs = python.stdout.split(separator: "\n").map { Double($0)! }
+        #expect(ours.count == rows.count && theirs.count == rows.count)
+        for (a, b) in zip(ours, theirs) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "optml \(a) vs xgboost \(b)") }
+    }
+
+    @Test func multiclassSoftprobWithEarlyStopping() throws {
+        let tree = try tree("iris", [
+            "algorithm": "xgboost", "objective": "multi:softprob", "num_class": "3", "num_round": "200",
+            "early_stopping_rounds": "5", "eta": "0.5",
+        ])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let rounds = roundLines(result.stdout)
+        #expect(rounds.count < 200, "early stopping should end training well before 200 rounds")
+        #expect(rounds.allSatisfy { $0.1["validation-mlogloss"] != nil })
+        #expect(result.stdout.contains("Early stopping kept round"))
+        #expect(tree.exists("model/xgboost-model"))
+    }
+
+    @Test func missingNumRoundIsTheContainersMessage() throws {
+        let tree = try tree("breast-cancer", ["algorithm": "xgboost", "objective": "binary:logistic"])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 1)
+        #expect(tree.read("output/failure")?.contains("Missing required hyperparameter: num_round") == true, "\(tree.read("output/failure") ?? "")")
+        #expect(!tree.exists("model/xgboost-model"))
+    }
+
+    @Test func algorithmFromEnvironmentAndLibSVMWithoutContentType() throws {
+        let tree = try TemporaryOptML()
+        defer { tree.remove() }
+        // y = 1 when feature 0 > 0.5; libsvm 0-based indices, feature 1 often absent (missing).
+        var lines: [String] = []
+        for i in 0 ..< 400 {
+            let a = Double((i * 37) % 100) / 100, b = Double((i * 11) % 7)
+            lines.append("\(a > 0.5 ? 1 : 0) 0:\(a)" + (i % 3 == 0 ? "" : " 1:\(b)"))
+        }
+        try tree.write("input/data/train/part-0", lines.joined(separator: "\n") + "\n")
+        try tree.configure(hyperparameters: ["objective": "binary:logistic", "num_round": "10", "eval_metric": "error"],
+                           channels: ["train"], contentType: nil)
+        let result = try train(tree, environment: ["OPTML_ALGORITHM": "xgboost"])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("reading it as text/libsvm"))
+        let last = try #require(roundLines(result.stdout).last?.1["train-error"])
+        #expect(last == 0)
+    }
+}
