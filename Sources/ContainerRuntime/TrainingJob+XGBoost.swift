@@ -3,6 +3,7 @@ import MLCore
 import DataReaders
 import BuiltinAlgorithms
 import GradientBoosting
+import LinearLearner
 
 extension TrainingJob {
     /// The `xgboost` algorithm: SageMaker XGBoost's algorithm mode (contract §6.2, §7.2, §8).
@@ -27,10 +28,9 @@ extension TrainingJob {
         func read(_ plan: ChannelPlan) throws -> BoostingData {
             try throwIfStopped()
             let timer = PhaseTimer()
-            let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
             let loader = ChannelLoader(threads: parameters.threads, csvWeights: config.csvWeights && plan.format == .csv)
-            let data = try loader.read(files: files, format: plan.format, channel: plan.name, as: Float.self, absent: .nan)
-            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files.count), \(timer.fields)")
+            let (data, files) = try load(plan, loader: loader, as: Float.self, absent: .nan)
+            log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files), \(timer.fields)")
             return BoostingData(features: data.features, labels: data.labels.map { Float($0) },
                                 weights: data.weights.map { $0.map { Float($0) } })
         }
@@ -51,7 +51,7 @@ extension TrainingJob {
         try throwIfStopped()
 
         let timer = PhaseTimer()
-        let log = self.log
+        let roundLog = self.log
         var warnedNonFinite = false
         let ensemble: TreeEnsemble
         do {
@@ -64,10 +64,10 @@ extension TrainingJob {
                             line += "\t\(result.data)-\(result.metric):" + String(format: "%.5f", result.value)
                         } else if !warnedNonFinite {
                             warnedNonFinite = true
-                            log.line("Warning: \(result.data)-\(result.metric) is \(result.value) in round \(round); non-finite values are left out of the round lines.")
+                            roundLog.line("Warning: \(result.data)-\(result.metric) is \(result.value) in round \(round); non-finite values are left out of the round lines.")
                         }
                     }
-                    log.line(line)
+                    roundLog.line(line)
                 },
                 shouldStop: { [stop] in stop.isStopRequested })
         } catch {

@@ -63,8 +63,10 @@ import TestSupport
     @Test func catalogNamesAndSuggestions() throws {
         #expect(try AlgorithmCatalog.named("Linear-Learner").name == "linear-learner")
         #expect(try AlgorithmCatalog.named("linear_learner").name == "linear-learner")
-        #expect(throws: OptmlError.user("Unknown algorithm 'xgb'. Available: linear-learner.")) {
-            try AlgorithmCatalog.named("xgb")
+        #expect(try AlgorithmCatalog.named("xgb").name == "xgboost")
+        #expect(try AlgorithmCatalog.named(" XGBoost ").name == "xgboost")
+        #expect(throws: OptmlError.user("Unknown algorithm 'xgbost'. Did you mean 'xgboost'? Available: linear-learner, xgboost.")) {
+            try AlgorithmCatalog.named("xgbost")
         }
     }
 

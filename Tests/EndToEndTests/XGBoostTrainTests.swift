@@ -91,7 +91,7 @@ import TestSupport
         let python = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
             "python3", "-c", script, tree.url("model/xgboost-model").path, features.appendingPathComponent("x.csv").path,
         ])
-        #expect(python.status == 0, python.stderr)
+        #expect(python.status == 0, "\(python.stderr)")
         let theirs = python.stdout.split(separator: "\n").map { Double($0)! }
         #expect(ours.count == rows.count && theirs.count == rows.count)
         for (a, b) in zip(ours, theirs) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "optml \(a) vs xgboost \(b)") }

@@ -53,7 +53,7 @@ import TestSupport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("x".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        #expect(throws: OptmlError.user("No model in \(directory.path): expected one of model_algo-1 (linear-learner); "
+        #expect(throws: OptmlError.user("No model in \(directory.path): expected one of model_algo-1 (linear-learner), xgboost-model (xgboost); "
             + "the directory holds notes.txt.")) { _ = try PredictorLoader.load(modelDirectory: directory) }
 
         let golden = Repository.root.appendingPathComponent("Tests/BuiltinAlgorithmsTests/Golden/linear-learner-binary-v1.json")
