@@ -33,6 +33,8 @@ public struct CompiledForest: Sendable {
     let depths: [Int32]
     /// Output group of each used tree.
     let groups: [Int32]
+    /// Tree steps one row takes through all used trees (the sum of the depths).
+    let stepsPerRow: Int
     /// The model's objective (for the output transform and widths).
     public let objective: Objective
     /// Features each row must have.
@@ -86,6 +88,7 @@ public struct CompiledForest: Sendable {
         self.roots = roots
         self.depths = depths
         self.groups = Array(ensemble.treeGroups[0..<used])
+        self.stepsPerRow = depths.reduce(0) { $0 + Int($1) }
     }
 
     /// Margins per row: `objective.outputGroups` values.
@@ -158,9 +161,10 @@ public struct CompiledForest: Sendable {
         if rows == 0 { return }
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
         let cores = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        // Node visits in the batch; below ~1M a second thread costs more than it saves.
-        let work = rows * max(1, nodes.count / max(1, roots.count)) * max(1, roots.count) / 8
-        let workers = max(1, min(cores, blocks, work / 250_000))
+        // Tree steps in the batch (about a nanosecond each); a worker needs ~0.5 ms of them to
+        // pay for waking it.
+        let work = rows * stepsPerRow
+        let workers = max(1, min(cores, blocks, work / 500_000))
         if workers == 1 {
             predictBlocks(0..<blocks, features, rows: rows, output: output, width: width, transform: transform)
             return
