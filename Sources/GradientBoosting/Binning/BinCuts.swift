@@ -34,7 +34,7 @@ struct BinCuts: Sendable, Equatable {
     /// a bin, otherwise the cuts are the values at evenly spaced ranks (unweighted quantiles).
     ///
     /// - Complexity: O(F · s log s) for `s = min(rows, sampleLimit)`, spread over `threads`.
-    static func compute(features: DenseMatrix<Float>, maxBin: Int, sampleLimit: Int = 1 << 18, seed: UInt64,
+    static func compute(features: DenseMatrix<Float>, maxBin: Int, sampleLimit: Int = 200_000, seed: UInt64,
                         threads: Int) -> BinCuts {
         let n = features.rows, columns = features.columns
         let bins = max(2, min(maxBin, maxValueBins))
@@ -62,7 +62,7 @@ struct BinCuts: Sendable, Equatable {
                             column.reserveCapacity(n)
                             for i in 0..<n { let v = x[i * columns + f]; if !v.isNaN { column.append(v) } }
                         }
-                        column.sort()
+                        RadixSort.sort(&column)
                         let (cuts, minimum) = cutsOfSorted(column, bins: bins)
                         (outBase + f).pointee = cuts
                         (minBase + f).pointee = minimum
@@ -102,16 +102,32 @@ struct BinCuts: Sendable, Equatable {
         return (cuts, first)
     }
 
-    /// The bin of `value` for `feature` (`binCount(feature)` for NaN).
-    @inline(__always)
-    func bin(of value: Float, feature: Int, cuts: UnsafePointer<Float>) -> Int {
-        let lower = offsets[feature], upper = offsets[feature + 1]
-        if value.isNaN { return upper - lower }
-        var lo = lower, hi = upper - 1   // the last cut is above every training value
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if cuts[mid] > value { hi = mid } else { lo = mid + 1 }
+    /// Entries per feature in `searchTable()`.
+    static let tableWidth = 256
+
+    /// Every feature's cuts padded with +∞ to 256 entries, for the branch-free search of `bin(of:in:missing:)`.
+    func searchTable() -> [Float] {
+        var table = [Float](repeating: .infinity, count: featureCount * Self.tableWidth)
+        for f in 0..<featureCount {
+            for (j, cut) in values[offsets[f]..<offsets[f + 1]].enumerated() { table[f * Self.tableWidth + j] = cut }
         }
-        return lo - lower
+        return table
+    }
+
+    /// The bin of `value`: the number of cuts ≤ value, found in eight branch-free halving steps
+    /// over the feature's padded row of `searchTable()`; `missing` for NaN. (The last real cut
+    /// lies above every training value, so a training value never passes it.)
+    @inline(__always)
+    static func bin(of value: Float, in cuts: UnsafePointer<Float>, missing: UInt8) -> UInt8 {
+        if value.isNaN { return missing }
+        var index = 0
+        var step = 128
+        while step > 0 {
+            let passed = Int(unsafeBitCast(cuts[index + step - 1] <= value, to: UInt8.self))
+            index &+= step & (0 &- passed)
+            step >>= 1
+        }
+        // Values beyond the training range (evaluation-time only) stay in the last value bin.
+        return UInt8(truncatingIfNeeded: min(index, Int(missing) - 1))
     }
 }

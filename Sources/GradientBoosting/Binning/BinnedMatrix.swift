@@ -1,14 +1,19 @@
 import MLCore
 
-/// The training features as one-byte bin codes, row-major, with the histogram layout.
+/// The training features as one-byte bin codes, one padded record per row, with the histogram layout.
 ///
-/// Row `i` occupies `codes[i * columns ..< (i + 1) * columns]`, so building a node's histogram
-/// walks its rows and reads one cache line per row. Feature `f` owns histogram slots
-/// `slotOffsets[f] ..< slotOffsets[f] + binCount(f) + 1`, the last of them for missing values.
-struct BinnedMatrix: Sendable {
+/// Row records are `stride` bytes (the feature count rounded up to a multiple of 8) so a whole
+/// record moves as a few 64-bit words. The tree grower keeps the records physically in node order
+/// (it permutes them as it partitions rows), so building a node's histogram streams through
+/// contiguous memory instead of gathering rows from all over the matrix. Feature `f` owns
+/// histogram slots `slotOffsets[f] ..< slotOffsets[f] + binCount(f) + 1`, the last one for missing values.
+final class BinnedMatrix: @unchecked Sendable {
     let rows: Int
     let columns: Int
-    var codes: [UInt8]
+    /// Bytes per row record.
+    let stride: Int
+    /// `rows × stride` codes; mutable so the grower can reorder records.
+    let codes: UnsafeMutablePointer<UInt8>
     let cuts: BinCuts
     /// First histogram slot of each feature; `slotOffsets[columns]` is the total.
     let slotOffsets: [Int32]
@@ -19,27 +24,32 @@ struct BinnedMatrix: Sendable {
     init(features: DenseMatrix<Float>, cuts: BinCuts, threads: Int) {
         rows = features.rows
         columns = features.columns
+        stride = max(8, (columns + 7) / 8 * 8)
         self.cuts = cuts
         var offsets: [Int32] = [0]
         for f in 0..<columns { offsets.append(offsets[f] + Int32(cuts.binCount(f) + 1)) }
         slotOffsets = offsets
-        var codes = [UInt8](repeating: 0, count: rows * columns)
-        let n = rows, d = columns
+        codes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, rows * stride))
+        codes.initialize(repeating: 0, count: max(1, rows * stride))
+        let n = rows, d = columns, stride = stride, out = codes
+        let table = cuts.searchTable()
+        let missingCodes = (0..<columns).map { UInt8(truncatingIfNeeded: cuts.binCount($0)) }
         features.storage.withUnsafeBufferPointer { x in
-            cuts.values.withUnsafeBufferPointer { cutValues in
-                codes.withUnsafeMutableBufferPointer { out in
-                    let outBase = out.baseAddress!
-                    let chunk = 16_384
-                    ParallelRunner.forEach(count: (n + chunk - 1) / chunk, threads: threads) { c in
-                        for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                            for f in 0..<d {
-                                outBase[i * d + f] = UInt8(truncatingIfNeeded: cuts.bin(of: x[i * d + f], feature: f, cuts: cutValues.baseAddress!))
-                            }
+            table.withUnsafeBufferPointer { t in
+              missingCodes.withUnsafeBufferPointer { missing in
+                let chunk = 16_384
+                ParallelRunner.forEach(count: (n + chunk - 1) / chunk, threads: threads) { c in
+                    for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                        for f in 0..<d {
+                            out[i * stride + f] = BinCuts.bin(of: x[i * d + f], in: t.baseAddress! + f * BinCuts.tableWidth,
+                                                              missing: missing[f])
                         }
                     }
                 }
+              }
             }
         }
-        self.codes = codes
     }
+
+    deinit { codes.deallocate() }
 }

@@ -1,8 +1,10 @@
-/// Builds node histograms from the binned rows and the rows' gradient pairs.
+/// Builds node histograms from row records kept in node order and their gradient pairs.
 ///
-/// Rows are split into contiguous blocks, one per thread; each thread sums into its own histogram
-/// (no shared cache lines while summing) and the blocks are added together afterwards in a fixed
-/// order, so results do not depend on scheduling.
+/// A node's rows occupy positions `start ..< start + count` of both the code records and the
+/// gradient pairs (the grower keeps them in node order), so one pass streams forward through
+/// memory. With several threads the positions are cut into contiguous blocks; each thread sums
+/// into its own histogram (no shared cache lines while summing) and the blocks are added together
+/// afterwards in a fixed order, so results do not depend on scheduling.
 final class HistogramBuilder {
     let matrix: BinnedMatrix
     let threads: Int
@@ -23,53 +25,50 @@ final class HistogramBuilder {
         for p in partials { p.deallocate() }
     }
 
-    /// Sums the gradient pairs of `rows` into `histogram` (overwriting it).
+    /// Sums the gradient pairs of positions `start ..< start + count` into `histogram` (overwriting it).
     ///
-    /// - Parameter gradients: interleaved `(g, h)` Float32 pairs, indexed by row.
-    func build(rows: UnsafeBufferPointer<UInt32>, gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
+    /// - Parameter gradients: interleaved `(g, h)` Float32 pairs in node order.
+    func build(start: Int, count: Int, gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
         let slots = matrix.slotCount
-        let workers = rows.count >= Self.parallelThreshold ? threads : 1
-        matrix.codes.withUnsafeBufferPointer { codes in
-            matrix.slotOffsets.withUnsafeBufferPointer { offsets in
-                let codesBase = codes.baseAddress!, offsetsBase = offsets.baseAddress!
-                let columns = matrix.columns
-                if workers == 1 {
-                    histogram.initialize(repeating: .zero, count: slots)
-                    Self.accumulate(rows: rows, codes: codesBase, columns: columns, slotOffsets: offsetsBase,
-                                    gradients: gradients, into: histogram)
-                    return
-                }
-                let partials = self.partials
-                ParallelRunner.forEach(count: workers, threads: workers) { w in
-                    let target = w == 0 ? histogram : partials[w - 1]
-                    target.initialize(repeating: .zero, count: slots)
-                    let lower = rows.count * w / workers, upper = rows.count * (w + 1) / workers
-                    Self.accumulate(rows: UnsafeBufferPointer(rebasing: rows[lower..<upper]), codes: codesBase, columns: columns,
-                                    slotOffsets: offsetsBase, gradients: gradients, into: target)
-                }
-                for w in 1..<workers {
-                    let partial = partials[w - 1]
-                    for s in 0..<slots { histogram[s] += partial[s] }
-                }
+        let workers = count >= Self.parallelThreshold ? threads : 1
+        let codes = matrix.codes, stride = matrix.stride, columns = matrix.columns
+        matrix.slotOffsets.withUnsafeBufferPointer { offsets in
+            let offsetsBase = offsets.baseAddress!
+            if workers == 1 {
+                histogram.initialize(repeating: .zero, count: slots)
+                Self.accumulate(codes: codes + start * stride, stride: stride, columns: columns, count: count, slotOffsets: offsetsBase,
+                                gradients: gradients + 2 * start, into: histogram)
+                return
+            }
+            let partials = self.partials
+            ParallelRunner.forEach(count: workers, threads: workers) { w in
+                let target = w == 0 ? histogram : partials[w - 1]
+                target.initialize(repeating: .zero, count: slots)
+                let lower = start + count * w / workers, upper = start + count * (w + 1) / workers
+                Self.accumulate(codes: codes + lower * stride, stride: stride, columns: columns, count: upper - lower,
+                                slotOffsets: offsetsBase, gradients: gradients + 2 * lower, into: target)
+            }
+            for w in 1..<workers {
+                let partial = partials[w - 1]
+                for s in 0..<slots { histogram[s] += partial[s] }
             }
         }
     }
 
-    /// The kernel: one pass over the rows, one slot update per (row, feature).
+    /// The kernel: one forward pass over `count` records, one slot update per (row, feature).
     @inline(__always)
-    static func accumulate(rows: UnsafeBufferPointer<UInt32>, codes: UnsafePointer<UInt8>, columns: Int,
-                           slotOffsets: UnsafePointer<Int32>, gradients: UnsafePointer<Float>,
-                           into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
-        for r32 in rows {
-            let r = Int(r32)
-            let pair = SIMD2<Double>(Double(gradients[2 &* r]), Double(gradients[2 &* r &+ 1]))
-            let rowCodes = codes + r &* columns
+    static func accumulate(codes: UnsafePointer<UInt8>, stride: Int, columns: Int, count: Int, slotOffsets: UnsafePointer<Int32>,
+                           gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
+        var record = codes
+        for j in 0..<count {
+            let pair = SIMD2<Double>(Double(gradients[2 &* j]), Double(gradients[2 &* j &+ 1]))
             var f = 0
             while f < columns {
-                let slot = Int(slotOffsets[f]) &+ Int(rowCodes[f])
+                let slot = Int(slotOffsets[f]) &+ Int(record[f])
                 histogram[slot] += pair
                 f &+= 1
             }
+            record += stride
         }
     }
 

@@ -33,6 +33,8 @@ public struct CompiledForest: Sendable {
     let depths: [Int32]
     /// Output group of each used tree.
     let groups: [Int32]
+    /// Tree steps one row takes through all used trees (the sum of the depths).
+    let stepsPerRow: Int
     /// The model's objective (for the output transform and widths).
     public let objective: Objective
     /// Features each row must have.
@@ -86,6 +88,7 @@ public struct CompiledForest: Sendable {
         self.roots = roots
         self.depths = depths
         self.groups = Array(ensemble.treeGroups[0..<used])
+        self.stepsPerRow = depths.reduce(0) { $0 + Int($1) }
     }
 
     /// Margins per row: `objective.outputGroups` values.
@@ -158,9 +161,10 @@ public struct CompiledForest: Sendable {
         if rows == 0 { return }
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
         let cores = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        // Node visits in the batch; below ~1M a second thread costs more than it saves.
-        let work = rows * max(1, nodes.count / max(1, roots.count)) * max(1, roots.count) / 8
-        let workers = max(1, min(cores, blocks, work / 250_000))
+        // Tree steps in the batch (about a nanosecond each); a worker needs ~0.5 ms of them to
+        // pay for waking it.
+        let work = rows * stepsPerRow
+        let workers = max(1, min(cores, blocks, work / 500_000))
         if workers == 1 {
             predictBlocks(0..<blocks, features, rows: rows, output: output, width: width, transform: transform)
             return
@@ -182,11 +186,10 @@ public struct CompiledForest: Sendable {
     ) {
         let groupCount = marginWidth
         let block = Self.blockRows
-        // Scratch: node index per row, margins per row, one transformed row.
-        let index = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        // Scratch: margins per row of the block, one transformed row.
         let margins = UnsafeMutablePointer<Float>.allocate(capacity: block * groupCount)
         let transformed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, objective.predictionWidth))
-        defer { index.deallocate(); margins.deallocate(); transformed.deallocate() }
+        defer { margins.deallocate(); transformed.deallocate() }
         let fc = featureCount
         let base = features.baseAddress!
         nodes.withUnsafeBufferPointer { nodeBuffer in
@@ -197,19 +200,34 @@ public struct CompiledForest: Sendable {
                 let rowBase = base + first * fc
                 for i in 0..<(count * groupCount) { margins[i] = baseMargin }
                 for t in 0..<roots.count {
-                    let root = roots[t]
-                    for r in 0..<count { index[r] = root }
-                    // Lock-step walk: `depth` steps for every row; finished rows spin on their leaf.
-                    for _ in 0..<depths[t] {
-                        for r in 0..<count {
-                            let n = node[Int(index[r])]
-                            let v = Float(rowBase[r * fc + Int(n.feature & 0x7FFF_FFFF)])
-                            let left = v < n.threshold || (v.isNaN && n.feature >= 0x8000_0000)
-                            index[r] = n.child &+ (left ? 0 : 1)
+                    let root = roots[t], depth = depths[t], g = Int(groups[t])
+                    // Eight rows at a time with their node indices in registers: eight independent
+                    // walks in flight hide the load latency of each step.
+                    var r = 0
+                    while r + 8 <= count {
+                        let p0 = rowBase + r &* fc, p1 = p0 + fc, p2 = p1 + fc, p3 = p2 + fc
+                        let p4 = p3 + fc, p5 = p4 + fc, p6 = p5 + fc, p7 = p6 + fc
+                        var i0 = root, i1 = root, i2 = root, i3 = root, i4 = root, i5 = root, i6 = root, i7 = root
+                        for _ in 0..<depth {
+                            i0 = Self.step(node, i0, p0); i1 = Self.step(node, i1, p1)
+                            i2 = Self.step(node, i2, p2); i3 = Self.step(node, i3, p3)
+                            i4 = Self.step(node, i4, p4); i5 = Self.step(node, i5, p5)
+                            i6 = Self.step(node, i6, p6); i7 = Self.step(node, i7, p7)
                         }
+                        let m = margins + (r &* groupCount &+ g)
+                        m[0] += node[Int(i0)].leafValue; m[groupCount] += node[Int(i1)].leafValue
+                        m[2 &* groupCount] += node[Int(i2)].leafValue; m[3 &* groupCount] += node[Int(i3)].leafValue
+                        m[4 &* groupCount] += node[Int(i4)].leafValue; m[5 &* groupCount] += node[Int(i5)].leafValue
+                        m[6 &* groupCount] += node[Int(i6)].leafValue; m[7 &* groupCount] += node[Int(i7)].leafValue
+                        r += 8
                     }
-                    let g = Int(groups[t])
-                    for r in 0..<count { margins[r * groupCount + g] += node[Int(index[r])].leafValue }
+                    while r < count {
+                        let p = rowBase + r &* fc
+                        var i = root
+                        for _ in 0..<depth { i = Self.step(node, i, p) }
+                        margins[r &* groupCount &+ g] += node[Int(i)].leafValue
+                        r += 1
+                    }
                 }
                 let out = output.baseAddress! + first * width
                 if transform {
@@ -222,6 +240,20 @@ public struct CompiledForest: Sendable {
                 }
             }
         }
+    }
+
+    /// One step down a tree: the child a row goes to from node `i` (a leaf returns itself).
+    ///
+    /// Integer arithmetic instead of `||`: the direction must not become a branch, which random
+    /// data would mispredict half the time. A missing value goes left exactly when the node's
+    /// default-left bit is set; `v < threshold` is false for it, as for every value at a leaf.
+    @inline(__always)
+    static func step<F: BinaryFloatingPoint>(_ node: UnsafePointer<Node>, _ i: Int32, _ row: UnsafePointer<F>) -> Int32 {
+        let n = node[Int(i)]
+        let v = Float(row[Int(n.feature & 0x7FFF_FFFF)])
+        let less: Int32 = v < n.threshold ? 1 : 0
+        let missingLeft: Int32 = (v.isNaN ? 1 : 0) & Int32(bitPattern: n.feature >> 31)
+        return n.child &+ 1 &- (less | missingLeft)
     }
 }
 

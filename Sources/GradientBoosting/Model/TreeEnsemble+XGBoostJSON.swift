@@ -182,7 +182,10 @@ struct XGBoostModelReader {
         func parameter(_ group: String, _ key: String) throws -> Double? {
             guard let text = doc[group]?[key]?.text else { return nil }
             let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-            guard let v = Double(trimmed.split(separator: ",").first.map(String.init) ?? "") else {
+            // XGBoost keeps these in float32 and writes nine digits ("0.699999988"); the shortest
+            // decimal of that float is the value the user gave ("0.7").
+            guard let single = Float(trimmed.split(separator: ",").first.map(String.init) ?? ""),
+                  let v = Double(single.description) else {
                 throw failure("objective parameter \(group).\(key) '\(text)' is not a number")
             }
             if trimmed.contains(",") {

@@ -54,9 +54,15 @@ final class TreeGrower {
     let rules: SplitRules
     let pool: HistogramPool
     let builder: HistogramBuilder
-    /// Row indices, partitioned per node.
+    /// The original row at each position; a node owns positions `start ..< start + count`.
+    /// Row records (`matrix.codes`) and `nodeGradients` are kept in this same order.
     private(set) var rows: [UInt32]
-    private var scratch: [UInt32]
+    private var rowScratch: [UInt32]
+    /// Gradient pairs of the current tree in position order.
+    private let nodeGradients: UnsafeMutablePointer<Float>
+    private let gradientScratch: UnsafeMutablePointer<Float>
+    /// Room for the records of rows going right while a node is partitioned.
+    private let codeScratch: UnsafeMutableRawPointer
     private(set) var nodes: [GrowNode] = []
     private let monotone: [Int]
     private let interactionSets: [[Bool]]
@@ -68,7 +74,6 @@ final class TreeGrower {
     private var levelFeatures: [Int: [Int]] = [:]
     private var candidates: [Int] = []
     private var generator: SeededGenerator
-    private var gradients: UnsafePointer<Float>?
 
     init(matrix: BinnedMatrix, parameters: BoostingParameters) {
         self.matrix = matrix
@@ -86,9 +91,18 @@ final class TreeGrower {
         }
         pool = HistogramPool(slotCount: matrix.slotCount)
         builder = HistogramBuilder(matrix: matrix, threads: parameters.threads)
-        rows = [UInt32](repeating: 0, count: matrix.rows)
-        scratch = [UInt32](repeating: 0, count: matrix.rows)
+        rows = (0..<matrix.rows).map { UInt32($0) }
+        rowScratch = [UInt32](repeating: 0, count: matrix.rows)
+        nodeGradients = .allocate(capacity: max(1, 2 * matrix.rows))
+        gradientScratch = .allocate(capacity: max(1, 2 * matrix.rows))
+        codeScratch = .allocate(byteCount: max(8, matrix.rows * matrix.stride), alignment: 16)
         generator = SeededGenerator(seed: parameters.seed)
+    }
+
+    deinit {
+        nodeGradients.deallocate()
+        gradientScratch.deallocate()
+        codeScratch.deallocate()
     }
 
     /// Grows one tree on `gradients` (interleaved `(g, h)` per row; rows left out of the sample
@@ -96,9 +110,15 @@ final class TreeGrower {
     ///
     /// - Parameter eta: the learning rate the leaf values are multiplied by.
     func grow(gradients: UnsafePointer<Float>, eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
-        self.gradients = gradients
         let n = matrix.rows, f = matrix.columns
-        rows.withUnsafeMutableBufferPointer { r in for i in 0..<n { r[i] = UInt32(i) } }
+        // Gradients into position order (rows stay where the previous tree's partition left them).
+        rows.withUnsafeBufferPointer { r in
+            for j in 0..<n {
+                let i = Int(r[j])
+                nodeGradients[2 * j] = gradients[2 * i]
+                nodeGradients[2 * j + 1] = gradients[2 * i + 1]
+            }
+        }
         nodes.removeAll(keepingCapacity: true)
         pool.releaseAll()
         levelFeatures.removeAll(keepingCapacity: true)
@@ -111,14 +131,14 @@ final class TreeGrower {
         }
 
         var g = 0.0, h = 0.0
-        for i in 0..<n { g += Double(gradients[2 * i]); h += Double(gradients[2 * i + 1]) }
+        for j in 0..<n { g += Double(nodeGradients[2 * j]); h += Double(nodeGradients[2 * j + 1]) }
         var root = GrowNode(start: 0, count: n, g: g, h: h, depth: 0, parent: -1)
         root.weight = rules.weight(g, h, lower: root.lower, upper: root.upper)
         nodes.append(root)
         if mayEverSplit(0) {
             let id = pool.acquire()
             nodes[0].histogram = id
-            rows.withUnsafeBufferPointer { builder.build(rows: $0, gradients: gradients, into: pool.pointer(id)) }
+            builder.build(start: 0, count: n, gradients: nodeGradients, into: pool.pointer(id))
             findSplit(0)
         }
 
@@ -203,10 +223,7 @@ final class TreeGrower {
             let larger = smaller == leftId ? rightId : leftId
             let built = pool.acquire()
             let small = nodes[smaller]
-            rows.withUnsafeBufferPointer { r in
-                builder.build(rows: UnsafeBufferPointer(rebasing: r[small.start..<(small.start + small.count)]), gradients: gradients!,
-                              into: pool.pointer(built))
-            }
+            builder.build(start: small.start, count: small.count, gradients: nodeGradients, into: pool.pointer(built))
             HistogramBuilder.subtract(pool.pointer(built), from: pool.pointer(parentHistogram), slots: pool.slotCount)
             nodes[smaller].histogram = built
             nodes[larger].histogram = parentHistogram
@@ -218,24 +235,45 @@ final class TreeGrower {
         }
     }
 
-    /// Stable in-place partition of a node's rows; returns the number going left.
+    /// Stable in-place partition of a node's positions (row records, row numbers and gradient
+    /// pairs move together); returns the number going left. Rows going left are compacted forward
+    /// in place, rows going right are parked in scratch space and copied back behind them.
     private func partition(start: Int, count: Int, split: SplitCandidate) -> Int {
-        let columns = matrix.columns, feature = split.feature
+        let stride = matrix.stride, words = stride / 8, feature = split.feature
         let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(feature))
         let leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
-        var leftCount = 0
-        matrix.codes.withUnsafeBufferPointer { codes in
-            rows.withUnsafeMutableBufferPointer { r in
-                scratch.withUnsafeMutableBufferPointer { s in
-                    var rightCount = 0
-                    for j in start..<(start + count) {
-                        let row = r[j]
-                        let code = codes[Int(row) &* columns &+ feature]
-                        let goLeft = code == missing ? defaultLeft : Int(code) <= leftMax
-                        if goLeft { r[start + leftCount] = row; leftCount += 1 } else { s[rightCount] = row; rightCount += 1 }
+        let codes = UnsafeMutableRawPointer(matrix.codes)
+        let grads = nodeGradients, gradScratch = gradientScratch, codeScratch = codeScratch
+        var leftCount = 0, rightCount = 0
+        rows.withUnsafeMutableBufferPointer { r in
+            rowScratch.withUnsafeMutableBufferPointer { rs in
+                // Branch-free: every record is written both to the next left slot (at or before
+                // its own position, so nothing unread is overwritten) and to the next scratch slot,
+                // and only the counter of its side advances. The direction of a row is data
+                // dependent; a branch on it would be mispredicted half the time.
+                for j in start..<(start + count) {
+                    let record = codes + j * stride
+                    let code = record.load(fromByteOffset: feature, as: UInt8.self)
+                    let isLeft = code == missing ? defaultLeft : Int(code) <= leftMax
+                    let step = Int(unsafeBitCast(isLeft, to: UInt8.self))
+                    let to = start + leftCount
+                    let row = r[j], g = grads[2 * j], h = grads[2 * j + 1]
+                    let leftTarget = codes + to * stride, rightTarget = codeScratch + rightCount * stride
+                    for w in 0..<words {
+                        let word = record.load(fromByteOffset: 8 * w, as: UInt64.self)
+                        leftTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
+                        rightTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
                     }
-                    for j in 0..<rightCount { r[start + leftCount + j] = s[j] }
+                    r[to] = row; rs[rightCount] = row
+                    grads[2 * to] = g; grads[2 * to + 1] = h
+                    gradScratch[2 * rightCount] = g; gradScratch[2 * rightCount + 1] = h
+                    leftCount &+= step
+                    rightCount &+= 1 &- step
                 }
+                let to = start + leftCount
+                (codes + to * stride).copyMemory(from: codeScratch, byteCount: rightCount * stride)
+                (grads + 2 * to).update(from: gradScratch, count: 2 * rightCount)
+                for k in 0..<rightCount { r[to + k] = rs[k] }
             }
         }
         return leftCount
