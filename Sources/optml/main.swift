@@ -3,14 +3,15 @@ import Foundation
 import BuiltinAlgorithms
 import ContainerRuntime
 import DataReaders
+import Dispatch
 
-/// The container entry point: `optml train` (and, with later issues, `serve`, `transform`, `evaluate`).
+/// The container entry point: `optml train`, `serve`, `transform`, `evaluate` and `describe`.
 struct Optml: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optml",
         abstract: "A SageMaker-compatible training runtime with built-in algorithms.",
         version: OptmlVersion.current,
-        subcommands: [Train.self, Serve.self, Transform.self, Evaluate.self, Describe.self, ParseBench.self]
+        subcommands: [Train.self, Serve.self, Transform.self, Evaluate.self, Describe.self, ParseBench.self, PredictBench.self]
     )
 }
 
@@ -81,6 +82,70 @@ struct ParseBench: ParsableCommand {
     func run() throws {
         let result = try CSVParseBenchmark.run(path: path, threads: threads, float32: float32)
         print("{\"rows\":\(result.rows),\"columns\":\(result.columns),\"seconds\":\(result.seconds)}")
+    }
+}
+
+struct PredictBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict-bench",
+        abstract: "Time batch prediction of a features-only CSV file with a model directory (used by Benchmarks/peers).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "Model directory.")
+    var modelDir: String
+
+    @Option(help: "Prediction threads.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Timed repetitions (the fastest is reported).")
+    var repetitions: Int = 3
+
+    @Argument(help: "CSV file of features (no label, no header).")
+    var path: String
+
+    func run() throws {
+        let predictor = try PredictorLoader.load(modelDirectory: URL(fileURLWithPath: modelDir, isDirectory: true))
+        let files = [ChannelFile(url: URL(fileURLWithPath: path), relativePath: URL(fileURLWithPath: path).lastPathComponent)]
+        let data = try CSVReader.read(files: files, as: Double.self,
+                                      options: CSVOptions(hasLabel: false, expectedFeatureCount: predictor.featureCount, threads: threads),
+                                      source: "input")
+        let rows = data.count
+        let width = predictor.layout.scoreWidth
+        var scores = [Double](repeating: 0, count: rows * width)
+        var labels = [Double](repeating: 0, count: predictor.layout.hasPredictedLabel ? rows : 0)
+        var best = Double.infinity
+        let d = predictor.featureCount
+        let hasLabels = predictor.layout.hasPredictedLabel
+        for _ in 0 ..< max(1, repetitions) {
+            let start = ContinuousClock.now
+            data.features.storage.withUnsafeBufferPointer { x in
+                scores.withUnsafeMutableBufferPointer { s in
+                    labels.withUnsafeMutableBufferPointer { l in
+                        nonisolated(unsafe) let xBase = x.baseAddress!
+                        nonisolated(unsafe) let sBase = s.baseAddress!
+                        nonisolated(unsafe) let lBase = l.baseAddress
+                        // Row blocks on `threads` workers, as optml transform does.
+                        let blocks = max(1, threads)
+                        let per = (rows + blocks - 1) / blocks
+                        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                            let lo = b * per, hi = min(rows, lo + per)
+                            guard lo < hi else { return }
+                            predictor.predict(
+                                features: UnsafeBufferPointer(start: xBase + lo * d, count: (hi - lo) * d), rows: hi - lo,
+                                scores: UnsafeMutableBufferPointer(start: sBase + lo * width, count: (hi - lo) * width),
+                                labels: hasLabels ? UnsafeMutableBufferPointer(start: lBase! + lo, count: hi - lo)
+                                    : UnsafeMutableBufferPointer(start: nil, count: 0))
+                        }
+                    }
+                }
+            }
+            let elapsed = ContinuousClock.now - start
+            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        var checksum = 0.0
+        for v in scores { checksum += v }
+        print("{\"rows\":\(rows),\"seconds\":\(best),\"checksum\":\(checksum)}")
     }
 }
 

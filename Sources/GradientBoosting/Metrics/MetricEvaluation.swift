@@ -1,4 +1,5 @@
 import Foundation
+import Evaluation
 
 extension EvalMetric {
     /// The metric's value, as XGBoost computes it.
@@ -131,27 +132,16 @@ enum MetricEvaluation {
 
     /// Rows by descending score, ties grouped.
     private static func descendingOrder(_ scores: [Double]) -> [Int] {
-        scores.indices.sorted { scores[$0] > scores[$1] }
+        ScoreOrder.descending(scores)
     }
 
     /// Weighted ROC AUC; tied scores form one trapezoid.
     static func binaryAUC(scores: [Double], positive: [Bool], weights: [Float]?) -> Double {
-        let order = descendingOrder(scores)
-        var tp = 0.0, fp = 0.0, area = 0.0
-        var j = 0
-        while j < order.count {
-            let tpBefore = tp, fpBefore = fp
-            let score = scores[order[j]]
-            while j < order.count && scores[order[j]] == score {
-                let i = order[j]
-                let w = Double(weights?[i] ?? 1)
-                if positive[i] { tp += w } else { fp += w }
-                j += 1
-            }
-            area += (fp - fpBefore) * (tp + tpBefore) / 2
-        }
-        guard tp > 0 && fp > 0 else { return .nan }
-        return area / (tp * fp)
+        // The evaluation module's sweep sorts (score, signed weight) records by a radix sort and
+        // reads them in order, instead of gathering labels and weights through an index order.
+        guard scores.allSatisfy(\.isFinite) else { return .nan }
+        let labels = positive.map { $0 ? 1.0 : 0.0 }
+        return BinaryMetrics.rocAUC(labels: labels, scores: scores, weights: weights?.map { Double($0) }) ?? .nan
     }
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
