@@ -96,8 +96,14 @@ public struct LinearLearnerTrainer: Sendable {
             }
             log("Model \(index + 1)/\(candidates.count): \(candidate.describe) solved by \(report.method) in \(report.iterations) iterations, \(String(format: "%.3f", seconds)) s, converged: \(report.converged).")
 
-            let scores = standardizedScores(coefficients, selectionSet.features)
-            let (score, threshold) = selectionScore(scores: scores, dataset: selectionSet, scaler: scaler)
+            // A lone regressor has nothing to choose (no rival, no threshold): skip the scoring pass.
+            let (score, threshold): (Double, Double?)
+            if candidates.count == 1 && config.predictorType == .regressor {
+                (score, threshold) = (0, nil)
+            } else {
+                let scores = standardizedScores(coefficients, selectionSet.features)
+                (score, threshold) = selectionScore(scores: scores, dataset: selectionSet, scaler: scaler)
+            }
             if candidates.count > 1 {
                 log("Model \(index + 1)/\(candidates.count) selection score (\(selectionDescription), higher is better): \(MetricLines.format(score) ?? "n/a")")
             }
