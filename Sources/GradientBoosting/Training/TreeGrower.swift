@@ -30,6 +30,9 @@ struct GrowNode: Sendable {
     var lower = -Double.infinity
     var upper = Double.infinity
     var split = SplitCandidate()
+    /// 0: the node owns its range. 1 or 2: a final leaf whose rows were not moved; it holds the
+    /// rows of its range that its parent's split sends left (1) or right (2).
+    var side: Int8 = 0
 }
 
 /// A leaf of a grown tree: its node in the emitted `RegressionTree` and its training rows.
@@ -37,6 +40,18 @@ struct GrownLeaf: Sendable {
     var node: Int
     var start: Int
     var count: Int
+    /// For a leaf whose rows were not moved out of its parent's range: the parent's split and the
+    /// side of it the leaf holds.
+    var filter: LeafFilter?
+}
+
+/// Selects the rows of a range that a split sends to one side.
+struct LeafFilter: Sendable {
+    var feature: Int
+    var leftMaxBin: Int
+    var defaultLeft: Bool
+    var missingCode: UInt8
+    var wantLeft: Bool
 }
 
 /// Grows one regression tree on gradient pairs with XGBoost's `hist` rules.
@@ -160,6 +175,23 @@ final class TreeGrower {
         return emit(eta: eta)
     }
 
+    /// Calls `body(row)` for every training row (original numbering) in `leaf`.
+    @inline(__always)
+    func forEachRow(of leaf: GrownLeaf, _ body: (Int) -> Void) {
+        rows.withUnsafeBufferPointer { r in
+            if let f = leaf.filter {
+                let codes = matrix.codes, stride = matrix.stride
+                for j in leaf.start..<(leaf.start + leaf.count) {
+                    let code = codes[j &* stride &+ f.feature]
+                    let isLeft = code == f.missingCode ? f.defaultLeft : Int(code) <= f.leftMaxBin
+                    if isLeft == f.wantLeft { body(Int(r[j])) }
+                }
+            } else {
+                for j in leaf.start..<(leaf.start + leaf.count) { body(Int(r[j])) }
+            }
+        }
+    }
+
     // MARK: Expansion order
 
     private func nextOpen(_ open: [Int]) -> Int {
@@ -193,10 +225,16 @@ final class TreeGrower {
     private func applySplit(_ id: Int) {
         let node = nodes[id]
         let split = node.split
-        let leftCount = partition(start: node.start, count: node.count, split: split)
+        // When both children are bound to stay leaves, their rows are not moved: a leaf then
+        // names its parent's range and the side of the split (saves the deepest level's partition).
+        let depthFinal = (parameters.maxDepth > 0 && node.depth + 1 >= parameters.maxDepth) || parameters.maxLeaves == 1
+        let mcw = parameters.minChildWeight
+        let bothFinal = depthFinal || (!(split.leftH >= 2 * mcw && split.leftH > 0) && !(split.rightH >= 2 * mcw && split.rightH > 0))
+        let leftCount = bothFinal ? node.count : partition(start: node.start, count: node.count, split: split)
         var left = GrowNode(start: node.start, count: leftCount, g: split.leftG, h: split.leftH, depth: node.depth + 1, parent: id)
-        var right = GrowNode(start: node.start + leftCount, count: node.count - leftCount, g: split.rightG, h: split.rightH,
-                             depth: node.depth + 1, parent: id)
+        var right = GrowNode(start: bothFinal ? node.start : node.start + leftCount, count: bothFinal ? node.count : node.count - leftCount,
+                             g: split.rightG, h: split.rightH, depth: node.depth + 1, parent: id)
+        if bothFinal { left.side = 1; right.side = 2 }
         left.lower = node.lower; left.upper = node.upper
         right.lower = node.lower; right.upper = node.upper
         let wl = rules.weight(left.g, left.h, lower: node.lower, upper: node.upper)
@@ -215,7 +253,7 @@ final class TreeGrower {
         nodes[id].right = rightId
         if !interactionSets.isEmpty { addInteractionState(parent: id, feature: split.feature) }
 
-        let needLeft = mayEverSplit(leftId), needRight = mayEverSplit(rightId)
+        let needLeft = !bothFinal && mayEverSplit(leftId), needRight = !bothFinal && mayEverSplit(rightId)
         let parentHistogram = node.histogram
         nodes[id].histogram = -1
         if needLeft || needRight {
@@ -235,48 +273,93 @@ final class TreeGrower {
         }
     }
 
+    /// Rows from which a partition is split across threads.
+    static let parallelPartitionThreshold = 65_536
+
     /// Stable in-place partition of a node's positions (row records, row numbers and gradient
-    /// pairs move together); returns the number going left. Rows going left are compacted forward
-    /// in place, rows going right are parked in scratch space and copied back behind them.
+    /// pairs move together); returns the number going left.
+    ///
+    /// Each thread partitions one block of the range: rows going left are compacted forward in
+    /// place, rows going right are parked in the block's share of the scratch space. The left runs
+    /// are then closed up behind each other and the right runs copied back after them.
     private func partition(start: Int, count: Int, split: SplitCandidate) -> Int {
-        let stride = matrix.stride, words = stride / 8, feature = split.feature
-        let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(feature))
-        let leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
+        let workers = count >= Self.parallelPartitionThreshold ? min(parameters.threads, 8) : 1
+        let stride = matrix.stride
         let codes = UnsafeMutableRawPointer(matrix.codes)
         let grads = nodeGradients, gradScratch = gradientScratch, codeScratch = codeScratch
-        var leftCount = 0, rightCount = 0
-        rows.withUnsafeMutableBufferPointer { r in
+        return rows.withUnsafeMutableBufferPointer { r in
             rowScratch.withUnsafeMutableBufferPointer { rs in
-                // Branch-free: every record is written both to the next left slot (at or before
-                // its own position, so nothing unread is overwritten) and to the next scratch slot,
-                // and only the counter of its side advances. The direction of a row is data
-                // dependent; a branch on it would be mispredicted half the time.
-                for j in start..<(start + count) {
-                    let record = codes + j * stride
-                    let code = record.load(fromByteOffset: feature, as: UInt8.self)
-                    let isLeft = code == missing ? defaultLeft : Int(code) <= leftMax
-                    let step = Int(unsafeBitCast(isLeft, to: UInt8.self))
-                    let to = start + leftCount
-                    let row = r[j], g = grads[2 * j], h = grads[2 * j + 1]
-                    let leftTarget = codes + to * stride, rightTarget = codeScratch + rightCount * stride
-                    for w in 0..<words {
-                        let word = record.load(fromByteOffset: 8 * w, as: UInt64.self)
-                        leftTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
-                        rightTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
+                let rowsBase = r.baseAddress!, scratchBase = rs.baseAddress!
+                var lefts = [Int](repeating: 0, count: workers), rights = [Int](repeating: 0, count: workers)
+                lefts.withUnsafeMutableBufferPointer { lp in
+                    rights.withUnsafeMutableBufferPointer { rp in
+                        let leftCounts = lp.baseAddress!, rightCounts = rp.baseAddress!
+                        ParallelRunner.forEach(count: workers, threads: workers) { w in
+                            let lower = start + count * w / workers, upper = start + count * (w + 1) / workers
+                            let (l, rc) = Self.partitionBlock(lower: lower, upper: upper, scratchOffset: lower - start, split: split,
+                                                              missing: UInt8(truncatingIfNeeded: self.matrix.cuts.binCount(split.feature)),
+                                                              stride: stride, codes: codes, grads: grads, rows: rowsBase,
+                                                              codeScratch: codeScratch, gradScratch: gradScratch, rowScratch: scratchBase)
+                            leftCounts[w] = l
+                            rightCounts[w] = rc
+                        }
                     }
-                    r[to] = row; rs[rightCount] = row
-                    grads[2 * to] = g; grads[2 * to + 1] = h
-                    gradScratch[2 * rightCount] = g; gradScratch[2 * rightCount + 1] = h
-                    leftCount &+= step
-                    rightCount &+= 1 &- step
                 }
-                let to = start + leftCount
-                (codes + to * stride).copyMemory(from: codeScratch, byteCount: rightCount * stride)
-                (grads + 2 * to).update(from: gradScratch, count: 2 * rightCount)
-                for k in 0..<rightCount { r[to + k] = rs[k] }
+                var position = start + lefts[0]
+                for w in 1..<workers {
+                    let lower = start + count * w / workers
+                    (codes + position * stride).copyMemory(from: codes + lower * stride, byteCount: lefts[w] * stride)
+                    (grads + 2 * position).update(from: grads + 2 * lower, count: 2 * lefts[w])
+                    (rowsBase + position).update(from: rowsBase + lower, count: lefts[w])
+                    position += lefts[w]
+                }
+                let leftTotal = position - start
+                for w in 0..<workers {
+                    let offset = count * w / workers
+                    (codes + position * stride).copyMemory(from: codeScratch + offset * stride, byteCount: rights[w] * stride)
+                    (grads + 2 * position).update(from: gradScratch + 2 * offset, count: 2 * rights[w])
+                    (rowsBase + position).update(from: scratchBase + offset, count: rights[w])
+                    position += rights[w]
+                }
+                return leftTotal
             }
         }
-        return leftCount
+    }
+
+    /// Partitions positions `lower ..< upper`: lefts compacted to `lower...`, rights to the scratch
+    /// space from `scratchOffset`. Returns both counts.
+    ///
+    /// Branch-free: every record is written both to the next left slot (at or before its own
+    /// position, so nothing unread is overwritten) and to the next scratch slot, and only the
+    /// counter of its side advances. A row's direction is data dependent; a branch on it would be
+    /// mispredicted about half the time.
+    @inline(__always)
+    private static func partitionBlock(lower: Int, upper: Int, scratchOffset: Int, split: SplitCandidate, missing: UInt8, stride: Int,
+                                       codes: UnsafeMutableRawPointer, grads: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UInt32>,
+                                       codeScratch: UnsafeMutableRawPointer, gradScratch: UnsafeMutablePointer<Float>,
+                                       rowScratch: UnsafeMutablePointer<UInt32>) -> (Int, Int) {
+        let words = stride / 8, feature = split.feature, leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
+        var leftCount = 0, rightCount = 0
+        for j in lower..<upper {
+            let record = codes + j * stride
+            let code = record.load(fromByteOffset: feature, as: UInt8.self)
+            let isLeft = code == missing ? defaultLeft : Int(code) <= leftMax
+            let step = Int(unsafeBitCast(isLeft, to: UInt8.self))
+            let to = lower + leftCount, parked = scratchOffset + rightCount
+            let row = rows[j], g = grads[2 * j], h = grads[2 * j + 1]
+            let leftTarget = codes + to * stride, rightTarget = codeScratch + parked * stride
+            for w in 0..<words {
+                let word = record.load(fromByteOffset: 8 * w, as: UInt64.self)
+                leftTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
+                rightTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
+            }
+            rows[to] = row; rowScratch[parked] = row
+            grads[2 * to] = g; grads[2 * to + 1] = h
+            gradScratch[2 * parked] = g; gradScratch[2 * parked + 1] = h
+            leftCount &+= step
+            rightCount &+= 1 &- step
+        }
+        return (leftCount, rightCount)
     }
 
     /// Finds the node's best split over its candidate features (XGBoost's enumeration: value bins
@@ -429,7 +512,14 @@ final class TreeGrower {
                 // XGBoost stores the scaled value as a leaf's base weight too.
                 conditions[k] = Float(node.weight * eta)
                 baseWeights[k] = conditions[k]
-                leaves.append(GrownLeaf(node: k, start: node.start, count: node.count))
+                var filter: LeafFilter? = nil
+                if node.side != 0 {
+                    let parentSplit = nodes[node.parent].split
+                    filter = LeafFilter(feature: parentSplit.feature, leftMaxBin: parentSplit.leftMaxBin, defaultLeft: parentSplit.defaultLeft,
+                                        missingCode: UInt8(truncatingIfNeeded: matrix.cuts.binCount(parentSplit.feature)),
+                                        wantLeft: node.side == 1)
+                }
+                leaves.append(GrownLeaf(node: k, start: node.start, count: node.count, filter: filter))
             }
         }
         let tree = RegressionTree(leftChildren: left, rightChildren: right, parents: parents, splitIndices: splitIndices,
