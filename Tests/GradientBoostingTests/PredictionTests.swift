@@ -77,6 +77,20 @@ struct PredictionTests {
         }
     }
 
+    @Test("routing at a zero threshold: signed zeros and the smallest subnormals")
+    func routingAtZero() throws {
+        for defaultLeft in [true, false] {
+            var tree = stump(defaultLeft: defaultLeft)
+            tree.splitConditions[0] = 0
+            let e = TreeEnsemble(objective: Objective(kind: .squaredError), featureCount: 1, baseScore: 0,
+                                 trees: [tree], treeGroups: [0])
+            let x: [Float] = [-0.0, 0.0, -Float.leastNonzeroMagnitude, Float.leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+            var out = [Float](repeating: 0, count: x.count)
+            try x.withUnsafeBufferPointer { f in try out.withUnsafeMutableBufferPointer { try e.predict(features: f, rows: x.count, into: $0) } }
+            #expect(out == [2, 2, 1, 2, 1], "defaultLeft \(defaultLeft)")
+        }
+    }
+
     @Test("objective transforms", arguments: [
         (Objective.Kind.binaryLogistic, Float(0.7), Float(1 / (1 + exp(-0.7)))),
         (.logistic, 0.7, Float(1 / (1 + exp(-0.7)))),
