@@ -3,16 +3,16 @@ import MLCore
 /// The training features as one-byte bin codes, one padded record per row, with the histogram layout.
 ///
 /// Row records are `stride` bytes (the feature count rounded up to a multiple of 8) so a whole
-/// record moves as a few 64-bit words. The tree grower keeps the records physically in node order
-/// (it permutes them as it partitions rows), so building a node's histogram streams through
-/// contiguous memory instead of gathering rows from all over the matrix. Feature `f` owns
+/// record moves as a few 64-bit words. The tree grower copies records into node order as it
+/// partitions rows, so building a node's histogram streams through contiguous memory instead of
+/// gathering rows from all over the matrix; this matrix itself stays in row order. Feature `f` owns
 /// histogram slots `slotOffsets[f] ..< slotOffsets[f] + binCount(f) + 1`, the last one for missing values.
 final class BinnedMatrix: @unchecked Sendable {
     let rows: Int
     let columns: Int
     /// Bytes per row record.
     let stride: Int
-    /// `rows × stride` codes; mutable so the grower can reorder records.
+    /// `rows × stride` codes, row after row.
     let codes: UnsafeMutablePointer<UInt8>
     let cuts: BinCuts
     /// First histogram slot of each feature; `slotOffsets[columns]` is the total.

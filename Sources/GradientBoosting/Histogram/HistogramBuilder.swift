@@ -27,11 +27,14 @@ final class HistogramBuilder {
 
     /// Sums the gradient pairs of positions `start ..< start + count` into `histogram` (overwriting it).
     ///
-    /// - Parameter gradients: interleaved `(g, h)` Float32 pairs in node order.
-    func build(start: Int, count: Int, gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
+    /// - Parameters:
+    ///   - codes: row records (`matrix.stride` bytes each) in position order.
+    ///   - gradients: interleaved `(g, h)` Float32 pairs in the same order.
+    func build(codes: UnsafeRawPointer, start: Int, count: Int, gradients: UnsafePointer<Float>,
+               into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
         let slots = matrix.slotCount
         let workers = count >= Self.parallelThreshold ? threads : 1
-        let codes = matrix.codes, stride = matrix.stride, columns = matrix.columns
+        let codes = codes.assumingMemoryBound(to: UInt8.self), stride = matrix.stride, columns = matrix.columns
         matrix.slotOffsets.withUnsafeBufferPointer { offsets in
             let offsetsBase = offsets.baseAddress!
             if workers == 1 {
