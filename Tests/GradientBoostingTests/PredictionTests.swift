@@ -144,3 +144,22 @@ struct PredictionTests {
         #expect(out.allSatisfy { agrees($0, 0.3, tolerance: 1e-6) })
     }
 }
+
+@Suite("Prediction of corrupt ensembles")
+struct PredictionCorruptTests {
+    @Test("a tree that points outside itself or at a missing feature is refused, not followed")
+    func refusesCorruptTrees() throws {
+        var tree = RegressionTree(leftChildren: [1, -1, -1], rightChildren: [2, -1, -1], parents: [Int32.max, 0, 0],
+                                  splitIndices: [3, 0, 0], splitConditions: [0.5, 1, 2], defaultLeft: [true, false, false],
+                                  baseWeights: [0, 1, 2], lossChanges: [1, 0, 0], sumHessians: [2, 1, 1])
+        let objective = Objective(kind: .squaredError)
+        #expect(throws: OptmlError.user("Tree 0 node 0 of the model points outside the tree or at feature 3 of 2; the model is corrupt.")) {
+            try CompiledForest(TreeEnsemble(objective: objective, featureCount: 2, baseScore: 0, trees: [tree], treeGroups: [0]))
+        }
+        tree.splitIndices[0] = 0
+        tree.leftChildren[0] = 0
+        #expect(throws: OptmlError.user("Tree 0 of the model is not a tree (a node is reached twice); the model is corrupt.")) {
+            try CompiledForest(TreeEnsemble(objective: objective, featureCount: 2, baseScore: 0, trees: [tree], treeGroups: [0]))
+        }
+    }
+}

@@ -54,7 +54,7 @@ public struct CompiledForest: Sendable {
     /// Compiles the trees prediction uses (all, or up to and including `bestIteration`).
     ///
     /// - Throws: `OptmlError.user` when `baseScore` is outside the objective's domain (for
-    ///   example 0 for `binary:logistic`).
+    ///   example 0 for `binary:logistic`), or a tree is not a tree over `featureCount` features.
     public init(_ ensemble: TreeEnsemble) throws {
         objective = ensemble.objective
         featureCount = ensemble.featureCount
@@ -66,6 +66,7 @@ public struct CompiledForest: Sendable {
         var queue: [(old: Int, depth: Int32)] = []
         for t in 0..<used {
             let tree = ensemble.trees[t]
+            guard tree.nodeCount > 0 else { throw OptmlError.user("Tree \(t) of the model has no nodes; the model is corrupt.") }
             let root = nodes.count
             roots.append(Int32(root))
             // Breadth-first: slot `root + k` holds the k-th node in BFS order; a node's children
@@ -75,6 +76,10 @@ public struct CompiledForest: Sendable {
             var head = 0
             var depth: Int32 = 0
             while head < queue.count {
+                // Trees from the codec were checked to be trees; guard against any other source.
+                guard queue.count <= tree.nodeCount else {
+                    throw OptmlError.user("Tree \(t) of the model is not a tree (a node is reached twice); the model is corrupt.")
+                }
                 let (old, d) = queue[head]
                 let slot = root + head
                 head += 1
@@ -85,15 +90,19 @@ public struct CompiledForest: Sendable {
                 } else {
                     let firstChild = root + queue.count
                     let left = Int(tree.leftChildren[old]), right = Int(tree.rightChildren[old])
-                    let t = tree.splitConditions[old]
+                    guard left >= 0, left < tree.nodeCount, right >= 0, right < tree.nodeCount,
+                          tree.splitIndices[old] >= 0, Int(tree.splitIndices[old]) < ensemble.featureCount else {
+                        throw OptmlError.user("Tree \(t) node \(old) of the model points outside the tree or at feature \(tree.splitIndices[old]) of \(ensemble.featureCount); the model is corrupt.")
+                    }
+                    let threshold = tree.splitConditions[old]
                     if tree.defaultLeft[old] {
                         queue.append((left, d + 1))
                         queue.append((right, d + 1))
-                        nodes.append(Node(threshold: t, feature: UInt32(tree.splitIndices[old]), child: Int32(firstChild), aux: 0))
+                        nodes.append(Node(threshold: threshold, feature: UInt32(tree.splitIndices[old]), child: Int32(firstChild), aux: 0))
                     } else {
                         queue.append((right, d + 1))
                         queue.append((left, d + 1))
-                        nodes.append(Node(threshold: -t.nextDown, feature: UInt32(tree.splitIndices[old]),
+                        nodes.append(Node(threshold: -threshold.nextDown, feature: UInt32(tree.splitIndices[old]),
                                           child: Int32(firstChild), aux: 0x8000_0000))
                     }
                 }
