@@ -163,3 +163,43 @@ struct PredictionCorruptTests {
         }
     }
 }
+
+@Suite("Prediction from sparse rows")
+struct PredictionSparseTests {
+    /// The fixture's rows as CSR, leaving out the missing values.
+    func sparse(_ x: [Float], rows: Int, columns: Int) -> SparseMatrix<Float> {
+        var offsets = [0], indices: [UInt32] = [], values: [Float] = []
+        for r in 0..<rows {
+            for c in 0..<columns where !x[r * columns + c].isNaN {
+                indices.append(UInt32(c))
+                values.append(x[r * columns + c])
+            }
+            offsets.append(indices.count)
+        }
+        return SparseMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+    }
+
+    @Test("absent entries predict as missing values, on one thread and on two", arguments: ["x3-missing-values", "x3-multi-softprob", "x2-count-poisson"])
+    func matchesDense(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
+        let forest = try CompiledForest(fixture.ensemble())
+        let (x0, rows0) = try fixture.features()
+        // 40 copies: enough rows for several blocks and both threads.
+        let x = Array([[Float]](repeating: x0, count: 40).joined()), rows = rows0 * 40
+        let dense = forest.predict(DenseMatrix(rows: rows, columns: forest.featureCount, storage: x), threads: 1)
+        let csr = sparse(x, rows: rows, columns: forest.featureCount)
+        #expect(try forest.predict(csr, threads: 1) == dense)
+        #expect(try forest.predict(csr, threads: 2) == dense)
+        let expected = try fixture.rows("predictions.csv").flatMap { $0 }
+        #expect(zip(dense.prefix(expected.count), expected).allSatisfy { agrees($0, $1) })
+    }
+
+    @Test("a feature index the model does not have is a user error naming the row")
+    func featureOutOfRange() throws {
+        let forest = try CompiledForest(ModelFixture.named("x3-binary-logistic").ensemble())
+        let x = SparseMatrix<Double>(rows: 2, columns: 9, rowOffsets: [0, 1, 3], columnIndices: [0, 2, 8], values: [1, 2, 3])
+        #expect(throws: OptmlError.user("Row 2 has feature index 8 but the model has 6 features (indices 0 to 5).")) {
+            try forest.predict(x)
+        }
+    }
+}
