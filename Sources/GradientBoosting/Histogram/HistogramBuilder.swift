@@ -58,7 +58,8 @@ final class HistogramBuilder {
         }
     }
 
-    /// The kernel: one forward pass over `count` records, one slot update per (row, feature).
+    /// The kernel: one forward pass over `count` records, one slot update per (row, feature), at
+    /// slot `feature << 8 | code` (see `BinnedMatrix.slotOffsets`).
     @inline(__always)
     static func accumulate(codes: UnsafePointer<UInt8>, stride: Int, columns: Int, count: Int, slotOffsets: UnsafePointer<Int32>,
                            gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
@@ -67,7 +68,7 @@ final class HistogramBuilder {
             let pair = SIMD2<Double>(Double(gradients[2 &* j]), Double(gradients[2 &* j &+ 1]))
             var f = 0
             while f < columns {
-                let slot = Int(slotOffsets[f]) &+ Int(record[f])
+                let slot = (f &<< 8) | Int(record[f])
                 histogram[slot] += pair
                 f &+= 1
             }
