@@ -95,6 +95,15 @@ struct CodecTests {
         }
     }
 
+    @Test("pretty-printed JSON (white space between every token) reads the same")
+    func prettyJSON() throws {
+        let fixture = ModelFixture.named("x3-missing-values")
+        let compact = String(decoding: try fixture.data("model.json"), as: UTF8.self)
+        let pretty = compact.replacingOccurrences(of: "{", with: "{\n  ").replacingOccurrences(of: ",", with: " ,\r\n\t")
+            .replacingOccurrences(of: "\":", with: "\" : ").replacingOccurrences(of: "}", with: "\n}")
+        #expect(try TreeEnsemble(xgboostJSON: Data(("\n " + pretty + "\n").utf8)) == fixture.ensemble())
+    }
+
     // MARK: Models that cannot be loaded, with their messages.
 
     func edited(_ replace: String, with replacement: String, in fixture: String = "x2-binary-logistic") throws -> Data {
