@@ -8,6 +8,7 @@ small seeded dataset, the rows to predict and xgboost's own outputs for them:
   features.csv     rows to predict, no header; an empty field is a missing value (NaN)
   margins.csv      Booster.predict(output_margin=True), one row per line (%.9g of float32)
   predictions.csv  Booster.predict(), one row per line
+  importance.json  Booster.get_score() for every importance type (features named f0, f1, ...)
   meta.json        xgboost version, objective, trees used, best_iteration
 
 Predictions honour best_iteration (iteration_range up to it), as SageMaker's XGBoost serves
@@ -60,6 +61,10 @@ def save_case(name, booster, x_test, best_iteration=None, ubjson=False, extra=No
     write_rows(os.path.join(folder, "features.csv"), x_test)
     write_rows(os.path.join(folder, "margins.csv"), margins)
     write_rows(os.path.join(folder, "predictions.csv"), predictions)
+    importance = {kind: booster.get_score(importance_type=kind)
+                  for kind in ("weight", "gain", "cover", "total_gain", "total_cover")}
+    with open(os.path.join(folder, "importance.json"), "w") as f:
+        json.dump(importance, f, indent=1, sort_keys=True)
     config = json.loads(booster.save_config())
     meta = {
         "xgboost": xgb.__version__,

@@ -47,3 +47,12 @@ import Testing
         #expect(sorted.map { $0 == 0 ? 0 : $0 } == values.sorted().map { $0 == 0 ? 0 : $0 })
     }
 }
+
+@Suite struct RadixOrderTests {
+    @Test func descendingOrderMatchesAStableComparisonSort() {
+        var generator = SeededGenerator(seed: 8)
+        let values = (0..<20_000).map { i -> Float in i % 5 == 0 ? 0.25 : Float(generator.nextGaussian()) }
+        let expected = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        #expect(RadixSort.descendingOrder(values) == expected)
+    }
+}

@@ -75,11 +75,13 @@ struct CodecTests {
     @Test("XGBoost's number spelling", arguments: [
         (Float(0.5), "5E-1"), (Float(0), "0E0"), (Float(1), "1E0"), (Float(-5.04329e-8), "-5.04329E-8"),
         (Float(192.22841), "1.9222841E2"), (Float(0.0022116026), "2.2116026E-3"), (Float(1e10), "1E10"),
-        (Float(-0.545383), "-5.45383E-1"), (Float(123456789), "1.2345679E8"),
+        (Float(-0.545383), "-5.45383E-1"), (Float(123456789), "1.2345679E8"), (Float(1000), "1E3"),
+        (Float(100.5), "1.005E2"), (Float(-0.0), "-0E0"), (Float.leastNonzeroMagnitude, "1E-45"),
+        (Float.greatestFiniteMagnitude, "3.4028235E38"), (Float(0.1), "1E-1"), (Float(1.5e-7), "1.5E-7"),
     ])
     func numberSpelling(_ value: Float, _ expected: String) {
         #expect(XGBoostNumberFormat.float(value) == expected)
-        #expect(Float(expected) == value)
+        #expect(Float(expected) == value && Float(expected)!.sign == value.sign)
     }
 
     @Test("base_score in every spelling XGBoost has used")
@@ -91,6 +93,15 @@ struct CodecTests {
             let edited = source.replacingCharacters(in: start..<end, with: spelling)
             #expect(try TreeEnsemble(xgboostJSON: Data(edited.utf8)).baseScore == 0.5, "\(spelling)")
         }
+    }
+
+    @Test("pretty-printed JSON (white space between every token) reads the same")
+    func prettyJSON() throws {
+        let fixture = ModelFixture.named("x3-missing-values")
+        let compact = String(decoding: try fixture.data("model.json"), as: UTF8.self)
+        let pretty = compact.replacingOccurrences(of: "{", with: "{\n  ").replacingOccurrences(of: ",", with: " ,\r\n\t")
+            .replacingOccurrences(of: "\":", with: "\" : ").replacingOccurrences(of: "}", with: "\n}")
+        #expect(try TreeEnsemble(xgboostJSON: Data(("\n " + pretty + "\n").utf8)) == fixture.ensemble())
     }
 
     // MARK: Models that cannot be loaded, with their messages.

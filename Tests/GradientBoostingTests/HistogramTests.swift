@@ -31,7 +31,7 @@ import Testing
         let builder = HistogramBuilder(matrix: matrix, threads: threads)
         let pool = HistogramPool(slotCount: matrix.slotCount)
         let id = pool.acquire()
-        pairs.withUnsafeBufferPointer { builder.build(start: 100, count: 30_000, gradients: $0.baseAddress!, into: pool.pointer(id)) }
+        pairs.withUnsafeBufferPointer { builder.build(codes: matrix.codes, start: 100, count: 30_000, gradients: $0.baseAddress!, into: pool.pointer(id)) }
         let expected = reference(matrix, pairs, 100..<30_100)
         for s in 0..<matrix.slotCount {
             #expect(abs(pool.pointer(id)[s].x - expected[s].x) <= 1e-9 * max(1, abs(expected[s].x)))
@@ -45,9 +45,9 @@ import Testing
         let pool = HistogramPool(slotCount: matrix.slotCount)
         let parent = pool.acquire(), left = pool.acquire(), right = pool.acquire()
         pairs.withUnsafeBufferPointer { p in
-            builder.build(start: 0, count: 5_000, gradients: p.baseAddress!, into: pool.pointer(parent))
-            builder.build(start: 0, count: 1_800, gradients: p.baseAddress!, into: pool.pointer(left))
-            builder.build(start: 1_800, count: 3_200, gradients: p.baseAddress!, into: pool.pointer(right))
+            builder.build(codes: matrix.codes, start: 0, count: 5_000, gradients: p.baseAddress!, into: pool.pointer(parent))
+            builder.build(codes: matrix.codes, start: 0, count: 1_800, gradients: p.baseAddress!, into: pool.pointer(left))
+            builder.build(codes: matrix.codes, start: 1_800, count: 3_200, gradients: p.baseAddress!, into: pool.pointer(right))
         }
         HistogramBuilder.subtract(pool.pointer(left), from: pool.pointer(parent), slots: matrix.slotCount)
         for s in 0..<matrix.slotCount {

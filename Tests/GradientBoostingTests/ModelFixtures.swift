@@ -64,3 +64,11 @@ func findOnPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: FileManager.default.isExecutableFile)
 }
+
+extension ModelFixture {
+    /// xgboost's `get_score` per importance type: feature name (`f0`, …) → value.
+    func importance() throws -> [String: [String: Double]] {
+        let object = try JSONSerialization.jsonObject(with: data("importance.json")) as! [String: [String: Any]]
+        return object.mapValues { $0.mapValues { ($0 as! NSNumber).doubleValue } }
+    }
+}

@@ -77,6 +77,20 @@ struct PredictionTests {
         }
     }
 
+    @Test("routing at a zero threshold: signed zeros and the smallest subnormals")
+    func routingAtZero() throws {
+        for defaultLeft in [true, false] {
+            var tree = stump(defaultLeft: defaultLeft)
+            tree.splitConditions[0] = 0
+            let e = TreeEnsemble(objective: Objective(kind: .squaredError), featureCount: 1, baseScore: 0,
+                                 trees: [tree], treeGroups: [0])
+            let x: [Float] = [-0.0, 0.0, -Float.leastNonzeroMagnitude, Float.leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+            var out = [Float](repeating: 0, count: x.count)
+            try x.withUnsafeBufferPointer { f in try out.withUnsafeMutableBufferPointer { try e.predict(features: f, rows: x.count, into: $0) } }
+            #expect(out == [2, 2, 1, 2, 1], "defaultLeft \(defaultLeft)")
+        }
+    }
+
     @Test("objective transforms", arguments: [
         (Objective.Kind.binaryLogistic, Float(0.7), Float(1 / (1 + exp(-0.7)))),
         (.logistic, 0.7, Float(1 / (1 + exp(-0.7)))),
@@ -128,5 +142,64 @@ struct PredictionTests {
         var out = [Float](repeating: 0, count: 2)
         try x.withUnsafeBufferPointer { f in try out.withUnsafeMutableBufferPointer { try e.predict(features: f, rows: 2, into: $0) } }
         #expect(out.allSatisfy { agrees($0, 0.3, tolerance: 1e-6) })
+    }
+}
+
+@Suite("Prediction of corrupt ensembles")
+struct PredictionCorruptTests {
+    @Test("a tree that points outside itself or at a missing feature is refused, not followed")
+    func refusesCorruptTrees() throws {
+        var tree = RegressionTree(leftChildren: [1, -1, -1], rightChildren: [2, -1, -1], parents: [Int32.max, 0, 0],
+                                  splitIndices: [3, 0, 0], splitConditions: [0.5, 1, 2], defaultLeft: [true, false, false],
+                                  baseWeights: [0, 1, 2], lossChanges: [1, 0, 0], sumHessians: [2, 1, 1])
+        let objective = Objective(kind: .squaredError)
+        #expect(throws: OptmlError.user("Tree 0 node 0 of the model points outside the tree or at feature 3 of 2; the model is corrupt.")) {
+            try CompiledForest(TreeEnsemble(objective: objective, featureCount: 2, baseScore: 0, trees: [tree], treeGroups: [0]))
+        }
+        tree.splitIndices[0] = 0
+        tree.leftChildren[0] = 0
+        #expect(throws: OptmlError.user("Tree 0 of the model is not a tree (a node is reached twice); the model is corrupt.")) {
+            try CompiledForest(TreeEnsemble(objective: objective, featureCount: 2, baseScore: 0, trees: [tree], treeGroups: [0]))
+        }
+    }
+}
+
+@Suite("Prediction from sparse rows")
+struct PredictionSparseTests {
+    /// The fixture's rows as CSR, leaving out the missing values.
+    func sparse(_ x: [Float], rows: Int, columns: Int) -> SparseMatrix<Float> {
+        var offsets = [0], indices: [UInt32] = [], values: [Float] = []
+        for r in 0..<rows {
+            for c in 0..<columns where !x[r * columns + c].isNaN {
+                indices.append(UInt32(c))
+                values.append(x[r * columns + c])
+            }
+            offsets.append(indices.count)
+        }
+        return SparseMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+    }
+
+    @Test("absent entries predict as missing values, on one thread and on two", arguments: ["x3-missing-values", "x3-multi-softprob", "x2-count-poisson"])
+    func matchesDense(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
+        let forest = try CompiledForest(fixture.ensemble())
+        let (x0, rows0) = try fixture.features()
+        // 40 copies: enough rows for several blocks and both threads.
+        let x = Array([[Float]](repeating: x0, count: 40).joined()), rows = rows0 * 40
+        let dense = forest.predict(DenseMatrix(rows: rows, columns: forest.featureCount, storage: x), threads: 1)
+        let csr = sparse(x, rows: rows, columns: forest.featureCount)
+        #expect(try forest.predict(csr, threads: 1) == dense)
+        #expect(try forest.predict(csr, threads: 2) == dense)
+        let expected = try fixture.rows("predictions.csv").flatMap { $0 }
+        #expect(zip(dense.prefix(expected.count), expected).allSatisfy { agrees($0, $1) })
+    }
+
+    @Test("a feature index the model does not have is a user error naming the row")
+    func featureOutOfRange() throws {
+        let forest = try CompiledForest(ModelFixture.named("x3-binary-logistic").ensemble())
+        let x = SparseMatrix<Double>(rows: 2, columns: 9, rowOffsets: [0, 1, 3], columnIndices: [0, 2, 8], values: [1, 2, 3])
+        #expect(throws: OptmlError.user("Row 2 has feature index 8 but the model has 6 features (indices 0 to 5).")) {
+            try forest.predict(x)
+        }
     }
 }

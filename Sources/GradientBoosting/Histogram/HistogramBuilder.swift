@@ -27,11 +27,14 @@ final class HistogramBuilder {
 
     /// Sums the gradient pairs of positions `start ..< start + count` into `histogram` (overwriting it).
     ///
-    /// - Parameter gradients: interleaved `(g, h)` Float32 pairs in node order.
-    func build(start: Int, count: Int, gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
+    /// - Parameters:
+    ///   - codes: row records (`matrix.stride` bytes each) in position order.
+    ///   - gradients: interleaved `(g, h)` Float32 pairs in the same order.
+    func build(codes: UnsafeRawPointer, start: Int, count: Int, gradients: UnsafePointer<Float>,
+               into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
         let slots = matrix.slotCount
         let workers = count >= Self.parallelThreshold ? threads : 1
-        let codes = matrix.codes, stride = matrix.stride, columns = matrix.columns
+        let codes = codes.assumingMemoryBound(to: UInt8.self), stride = matrix.stride, columns = matrix.columns
         matrix.slotOffsets.withUnsafeBufferPointer { offsets in
             let offsetsBase = offsets.baseAddress!
             if workers == 1 {
@@ -55,7 +58,8 @@ final class HistogramBuilder {
         }
     }
 
-    /// The kernel: one forward pass over `count` records, one slot update per (row, feature).
+    /// The kernel: one forward pass over `count` records, one slot update per (row, feature), at
+    /// slot `feature << 8 | code` (see `BinnedMatrix.slotOffsets`).
     @inline(__always)
     static func accumulate(codes: UnsafePointer<UInt8>, stride: Int, columns: Int, count: Int, slotOffsets: UnsafePointer<Int32>,
                            gradients: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
@@ -64,7 +68,7 @@ final class HistogramBuilder {
             let pair = SIMD2<Double>(Double(gradients[2 &* j]), Double(gradients[2 &* j &+ 1]))
             var f = 0
             while f < columns {
-                let slot = Int(slotOffsets[f]) &+ Int(record[f])
+                let slot = (f &<< 8) | Int(record[f])
                 histogram[slot] += pair
                 f &+= 1
             }

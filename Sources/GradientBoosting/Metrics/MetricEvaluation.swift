@@ -1,5 +1,4 @@
 import Foundation
-import Evaluation
 
 extension EvalMetric {
     /// The metric's value, as XGBoost computes it.
@@ -75,8 +74,8 @@ enum MetricEvaluation {
                 let d = y - p
                 return d >= 0 ? quantileAlpha * d : (quantileAlpha - 1) * d
             }
-        case .auc: return binaryAUC(scores: predictions.map(Double.init), positive: labels.map { $0 > 0.5 }, weights: weights)
-        case .aucpr: return binaryPRAUC(scores: predictions.map(Double.init), positive: labels.map { $0 > 0.5 }, weights: weights)
+        case .auc: return binaryAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights)
+        case .aucpr: return binaryPRAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights)
         }
     }
 
@@ -119,7 +118,7 @@ enum MetricEvaluation {
             // One-vs-rest AUC of each class, averaged with the classes' weighted frequencies.
             var result = 0.0, totalWeight = 0.0
             for c in 0..<k {
-                let scores = (0..<labels.count).map { Double(predictions[$0 * k + c]) }
+                let scores = (0..<labels.count).map { predictions[$0 * k + c] }
                 let positive = labels.map { Int($0) == c }
                 var classWeight = 0.0
                 for i in labels.indices where positive[i] { classWeight += Double(weights?[i] ?? 1) }
@@ -130,24 +129,41 @@ enum MetricEvaluation {
         }
     }
 
-    /// Rows by descending score, ties grouped.
-    private static func descendingOrder(_ scores: [Double]) -> [Int] {
-        ScoreOrder.descending(scores)
+    /// Weighted ROC AUC; tied scores form one trapezoid.
+    static func binaryAUC(scores: [Float], positive: [Bool], weights: [Float]?) -> Double {
+        var tp = 0.0, fp = 0.0, area = 0.0
+        forEachTieGroup(scores: scores, positive: positive, weights: weights) { groupTP, groupFP in
+            area += groupFP * (tp + tp + groupTP) / 2
+            tp += groupTP; fp += groupFP
+        }
+        guard tp > 0 && fp > 0 else { return .nan }
+        return area / (tp * fp)
     }
 
-    /// Weighted ROC AUC; tied scores form one trapezoid.
-    static func binaryAUC(scores: [Double], positive: [Bool], weights: [Float]?) -> Double {
-        // The evaluation module's sweep sorts (score, signed weight) records by a radix sort and
-        // reads them in order, instead of gathering labels and weights through an index order.
-        guard scores.allSatisfy(\.isFinite) else { return .nan }
-        let labels = positive.map { $0 ? 1.0 : 0.0 }
-        return BinaryMetrics.rocAUC(labels: labels, scores: scores, weights: weights?.map { Double($0) }) ?? .nan
+    /// Walks the rows by descending score and calls `body(positive weight, negative weight)` once
+    /// per group of equal scores. The label rides along with the row number through the radix
+    /// sort, so the walk reads memory in order.
+    private static func forEachTieGroup(scores: [Float], positive: [Bool], weights: [Float]?, _ body: (Double, Double) -> Void) {
+        let payload = (0..<scores.count).map { UInt32($0) | (positive[$0] ? 0x8000_0000 : 0) }
+        let (keys, sorted) = RadixSort.descendingKeys(scores, payload: payload)
+        var j = 0
+        let n = keys.count
+        while j < n {
+            let key = keys[j]
+            var groupTP = 0.0, groupFP = 0.0
+            while j < n && keys[j] == key {
+                let p = sorted[j]
+                let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
+                if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
+                j += 1
+            }
+            body(groupTP, groupFP)
+        }
     }
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
     /// operating points (precision interpolated along the line between two points in TP–FP space).
-    static func binaryPRAUC(scores: [Double], positive: [Bool], weights: [Float]?) -> Double {
-        let order = descendingOrder(scores)
+    static func binaryPRAUC(scores: [Float], positive: [Bool], weights: [Float]?) -> Double {
         var totalPositive = 0.0, totalNegative = 0.0
         for i in scores.indices {
             let w = Double(weights?[i] ?? 1)
@@ -155,16 +171,9 @@ enum MetricEvaluation {
         }
         guard totalPositive > 0 && totalNegative > 0 else { return .nan }
         var tp = 0.0, fp = 0.0, area = 0.0
-        var j = 0
-        while j < order.count {
+        forEachTieGroup(scores: scores, positive: positive, weights: weights) { groupTP, groupFP in
             let tpBefore = tp, fpBefore = fp
-            let score = scores[order[j]]
-            while j < order.count && scores[order[j]] == score {
-                let i = order[j]
-                let w = Double(weights?[i] ?? 1)
-                if positive[i] { tp += w } else { fp += w }
-                j += 1
-            }
+            tp += groupTP; fp += groupFP
             var a = 1.0, b = 0.0
             if tp != tpBefore {
                 let h = (fp - fpBefore) / (tp - tpBefore)

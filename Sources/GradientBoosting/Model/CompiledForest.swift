@@ -4,9 +4,8 @@ import MLCore
 /// A `TreeEnsemble` laid out for fast batch prediction.
 ///
 /// Every used tree (up to `bestIteration`) is renumbered breadth-first into one array of 16-byte
-/// nodes where the two children of a node are adjacent, so a step is `child + (goes right ? 1 : 0)`
-/// with no branch on the data. Leaves point at themselves (their threshold is NaN, which sends
-/// every value right, onto the leaf again), so all rows of a block walk a tree for exactly its
+/// nodes where the two children of a node are adjacent, so a step is `child + (0 or 1)` with no
+/// branch on the data. Leaves point at themselves, so all rows of a block walk a tree for exactly its
 /// depth in lock step: the walks of different rows are independent and the processor overlaps
 /// their memory loads. Blocks of rows are spread over threads for large batches.
 ///
@@ -15,15 +14,25 @@ import MLCore
 /// predictions agree with XGBoost's to the last bit in most rows. Build once per model (O(nodes))
 /// and share: prediction is thread-safe and allocates only one small scratch buffer per thread.
 public struct CompiledForest: Sendable {
+    /// One node, arranged so that a step is one comparison whose "true" always means "first child".
+    ///
+    /// `!(x >= t)` is true when x < t and also when x is NaN (unordered), so it sends missing
+    /// values to the first child. A default-left node keeps its children in order and compares the
+    /// value with its threshold. A default-right node stores its children swapped and compares the
+    /// negated value with the negated threshold's predecessor: `!(−v >= −t⁻)` is true exactly when
+    /// v ≥ t or v is missing, the right child's rows. The negation is a sign flip by `aux`.
     struct Node {
-        /// Split threshold; NaN for a leaf.
+        /// `t` (default left), `−nextDown(t)` (default right), or NaN at a leaf (every value "first").
         var threshold: Float
-        /// Feature index in the low 31 bits, default-left flag in the top bit.
+        /// Feature index (0 at a leaf).
         var feature: UInt32
-        /// Index of the left child (the right child follows it); a leaf's own index − 1.
+        /// Index of the first child (the second follows it); a leaf's own index.
         var child: Int32
-        /// Leaf output (already scaled by the learning rate); 0 at internal nodes.
-        var leafValue: Float
+        /// Sign mask XORed into the value (0 or 0x8000_0000) at internal nodes; the leaf output
+        /// (already scaled by the learning rate) as float bits at a leaf.
+        var aux: UInt32
+
+        var leafValue: Float { Float(bitPattern: aux) }
     }
 
     let nodes: [Node]
@@ -45,7 +54,7 @@ public struct CompiledForest: Sendable {
     /// Compiles the trees prediction uses (all, or up to and including `bestIteration`).
     ///
     /// - Throws: `OptmlError.user` when `baseScore` is outside the objective's domain (for
-    ///   example 0 for `binary:logistic`).
+    ///   example 0 for `binary:logistic`), or a tree is not a tree over `featureCount` features.
     public init(_ ensemble: TreeEnsemble) throws {
         objective = ensemble.objective
         featureCount = ensemble.featureCount
@@ -57,6 +66,7 @@ public struct CompiledForest: Sendable {
         var queue: [(old: Int, depth: Int32)] = []
         for t in 0..<used {
             let tree = ensemble.trees[t]
+            guard tree.nodeCount > 0 else { throw OptmlError.user("Tree \(t) of the model has no nodes; the model is corrupt.") }
             let root = nodes.count
             roots.append(Int32(root))
             // Breadth-first: slot `root + k` holds the k-th node in BFS order; a node's children
@@ -66,20 +76,35 @@ public struct CompiledForest: Sendable {
             var head = 0
             var depth: Int32 = 0
             while head < queue.count {
+                // Trees from the codec were checked to be trees; guard against any other source.
+                guard queue.count <= tree.nodeCount else {
+                    throw OptmlError.user("Tree \(t) of the model is not a tree (a node is reached twice); the model is corrupt.")
+                }
                 let (old, d) = queue[head]
                 let slot = root + head
                 head += 1
                 depth = max(depth, d)
                 if tree.isLeaf(old) {
-                    nodes.append(Node(threshold: .nan, feature: 0, child: Int32(slot - 1),
-                                      leafValue: tree.splitConditions[old]))
+                    nodes.append(Node(threshold: .nan, feature: 0, child: Int32(slot),
+                                      aux: tree.splitConditions[old].bitPattern))
                 } else {
                     let firstChild = root + queue.count
-                    queue.append((Int(tree.leftChildren[old]), d + 1))
-                    queue.append((Int(tree.rightChildren[old]), d + 1))
-                    let flag: UInt32 = tree.defaultLeft[old] ? 0x8000_0000 : 0
-                    nodes.append(Node(threshold: tree.splitConditions[old], feature: UInt32(tree.splitIndices[old]) | flag,
-                                      child: Int32(firstChild), leafValue: 0))
+                    let left = Int(tree.leftChildren[old]), right = Int(tree.rightChildren[old])
+                    guard left >= 0, left < tree.nodeCount, right >= 0, right < tree.nodeCount,
+                          tree.splitIndices[old] >= 0, Int(tree.splitIndices[old]) < ensemble.featureCount else {
+                        throw OptmlError.user("Tree \(t) node \(old) of the model points outside the tree or at feature \(tree.splitIndices[old]) of \(ensemble.featureCount); the model is corrupt.")
+                    }
+                    let threshold = tree.splitConditions[old]
+                    if tree.defaultLeft[old] {
+                        queue.append((left, d + 1))
+                        queue.append((right, d + 1))
+                        nodes.append(Node(threshold: threshold, feature: UInt32(tree.splitIndices[old]), child: Int32(firstChild), aux: 0))
+                    } else {
+                        queue.append((right, d + 1))
+                        queue.append((left, d + 1))
+                        nodes.append(Node(threshold: -threshold.nextDown, feature: UInt32(tree.splitIndices[old]),
+                                          child: Int32(firstChild), aux: 0x8000_0000))
+                    }
                 }
             }
             depths.append(depth)
@@ -244,16 +269,16 @@ public struct CompiledForest: Sendable {
 
     /// One step down a tree: the child a row goes to from node `i` (a leaf returns itself).
     ///
-    /// Integer arithmetic instead of `||`: the direction must not become a branch, which random
-    /// data would mispredict half the time. A missing value goes left exactly when the node's
-    /// default-left bit is set; `v < threshold` is false for it, as for every value at a leaf.
+    /// No branch on the data (random data would mispredict half of them): a sign flip, one
+    /// unordered comparison and an add (see `Node`).
     @inline(__always)
     static func step<F: BinaryFloatingPoint>(_ node: UnsafePointer<Node>, _ i: Int32, _ row: UnsafePointer<F>) -> Int32 {
         let n = node[Int(i)]
-        let v = Float(row[Int(n.feature & 0x7FFF_FFFF)])
-        let less: Int32 = v < n.threshold ? 1 : 0
-        let missingLeft: Int32 = (v.isNaN ? 1 : 0) & Int32(bitPattern: n.feature >> 31)
-        return n.child &+ 1 &- (less | missingLeft)
+        let v = Float(bitPattern: Float(row[Int(n.feature)]).bitPattern ^ n.aux)
+        // The Bool's bits, not `cond ? 1 : 0`: a select may be turned back into a branch by the
+        // code generator, a zero extension may not.
+        let second = unsafeBitCast(v >= n.threshold, to: UInt8.self)
+        return n.child &+ Int32(second)
     }
 }
 

@@ -49,7 +49,7 @@ extension TreeEnsemble {
     /// - Throws: `OptmlError.algorithm` when a tree holds a non-finite value (no JSON spelling) or
     ///   the trees do not match `treesPerRound`.
     public func xgboostJSON(bestScore: Double? = nil) throws -> Data {
-        Data(try XGBoostModelWriter(ensemble: self, bestScore: bestScore).document().utf8)
+        Data(try XGBoostModelWriter(ensemble: self, bestScore: bestScore).document())
     }
 
     /// The ensemble cut after `bestIteration` (a copy without the later rounds and without

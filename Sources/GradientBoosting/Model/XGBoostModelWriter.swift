@@ -2,11 +2,12 @@ import MLCore
 
 /// Writes a `TreeEnsemble` as the JSON document XGBoost's `Booster.save_model` writes: compact,
 /// keys in sorted order, parameters as strings, `float32` arrays in XGBoost's number spelling.
+/// The document is built as UTF-8 bytes (a 500-tree depth-8 model is about 5.5 MB).
 struct XGBoostModelWriter {
     let ensemble: TreeEnsemble
     let bestScore: Double?
 
-    func document() throws -> String {
+    func document() throws -> [UInt8] {
         let e = ensemble
         let perRound = e.treesPerRound
         guard perRound > 0, e.trees.count % perRound == 0 else {
@@ -15,35 +16,35 @@ struct XGBoostModelWriter {
         guard e.baseScore.isFinite else {
             throw OptmlError.algorithm("The model's base_score is \(e.baseScore); XGBoost's format needs a finite number.")
         }
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(256 + e.trees.reduce(0) { $0 + $1.nodeCount * 90 })
-        out += "{\"learner\":{\"attributes\":{"
+        out.append(contentsOf: ("{\"learner\":{\"attributes\":{").utf8)
         if let best = e.bestIteration {
-            out += "\"best_iteration\":\"\(best)\""
+            out.append(contentsOf: ("\"best_iteration\":\"\(best)\"").utf8)
             if let score = bestScore, score.isFinite {
-                out += ",\"best_score\":\"\(score)\""
+                out.append(contentsOf: (",\"best_score\":\"\(score)\"").utf8)
             }
         }
-        out += "},\"feature_names\":[],\"feature_types\":[],"
-        out += "\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"\(e.parallelTreeCount)\",\"num_trees\":\"\(e.trees.count)\"},"
-        out += "\"iteration_indptr\":["
+        out.append(contentsOf: ("},\"feature_names\":[],\"feature_types\":[],").utf8)
+        out.append(contentsOf: ("\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"\(e.parallelTreeCount)\",\"num_trees\":\"\(e.trees.count)\"},").utf8)
+        out.append(contentsOf: ("\"iteration_indptr\":[").utf8)
         for round in 0...(e.trees.count / perRound) {
-            if round > 0 { out += "," }
-            out += String(round * perRound)
+            if round > 0 { out.append(UInt8(ascii: ",")) }
+            XGBoostNumberFormat.appendInteger(round * perRound, to: &out)
         }
-        out += "],\"tree_info\":["
+        out.append(contentsOf: ("],\"tree_info\":[").utf8)
         appendIntegers(e.treeGroups, to: &out)
-        out += "],\"trees\":["
+        out.append(contentsOf: ("],\"trees\":[").utf8)
         for (index, tree) in e.trees.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             try appendTree(tree, id: index, to: &out)
         }
-        out += "]},\"name\":\"gbtree\"},"
+        out.append(contentsOf: ("]},\"name\":\"gbtree\"},").utf8)
         let numClass = e.objective.outputGroups > 1 ? e.objective.classCount : 0
-        out += "\"learner_model_param\":{\"base_score\":\"\(XGBoostNumberFormat.float(Float(e.baseScore)))\",\"boost_from_average\":\"1\","
-        out += "\"num_class\":\"\(numClass)\",\"num_feature\":\"\(e.featureCount)\",\"num_target\":\"1\"},"
-        out += "\"objective\":" + objectiveObject(e.objective)
-        out += "},\"version\":[" + TreeEnsemble.xgboostFormatVersion.map(String.init).joined(separator: ",") + "]}"
+        out.append(contentsOf: ("\"learner_model_param\":{\"base_score\":\"\(XGBoostNumberFormat.float(Float(e.baseScore)))\",\"boost_from_average\":\"1\",").utf8)
+        out.append(contentsOf: ("\"num_class\":\"\(numClass)\",\"num_feature\":\"\(e.featureCount)\",\"num_target\":\"1\"},").utf8)
+        out.append(contentsOf: ("\"objective\":" + objectiveObject(e.objective)).utf8)
+        out.append(contentsOf: ("},\"version\":[" + TreeEnsemble.xgboostFormatVersion.map(String.init).joined(separator: ",") + "]}").utf8)
         return out
     }
 
@@ -68,50 +69,50 @@ struct XGBoostModelWriter {
         }
     }
 
-    func appendTree(_ t: RegressionTree, id: Int, to out: inout String) throws {
-        out += "{\"base_weights\":["
+    func appendTree(_ t: RegressionTree, id: Int, to out: inout [UInt8]) throws {
+        out.append(contentsOf: ("{\"base_weights\":[").utf8)
         try appendFloats(t.baseWeights, tree: id, field: "base_weights", to: &out)
-        out += "],\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[],\"default_left\":["
+        out.append(contentsOf: ("],\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[],\"default_left\":[").utf8)
         for (i, d) in t.defaultLeft.enumerated() {
-            if i > 0 { out += "," }
-            out += d ? "1" : "0"
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(d ? UInt8(ascii: "1") : UInt8(ascii: "0"))
         }
-        out += "],\"id\":\(id),\"left_children\":["
+        out.append(contentsOf: ("],\"id\":\(id),\"left_children\":[").utf8)
         appendIntegers(t.leftChildren, to: &out)
-        out += "],\"loss_changes\":["
+        out.append(contentsOf: ("],\"loss_changes\":[").utf8)
         try appendFloats(t.lossChanges, tree: id, field: "loss_changes", to: &out)
-        out += "],\"parents\":["
+        out.append(contentsOf: ("],\"parents\":[").utf8)
         appendIntegers(t.parents, to: &out)
-        out += "],\"right_children\":["
+        out.append(contentsOf: ("],\"right_children\":[").utf8)
         appendIntegers(t.rightChildren, to: &out)
-        out += "],\"split_conditions\":["
+        out.append(contentsOf: ("],\"split_conditions\":[").utf8)
         try appendFloats(t.splitConditions, tree: id, field: "split_conditions", to: &out)
-        out += "],\"split_indices\":["
+        out.append(contentsOf: ("],\"split_indices\":[").utf8)
         appendIntegers(t.splitIndices, to: &out)
-        out += "],\"split_type\":["
+        out.append(contentsOf: ("],\"split_type\":[").utf8)
         for i in 0..<t.nodeCount {
-            if i > 0 { out += "," }
-            out += "0"
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "0"))
         }
-        out += "],\"sum_hessian\":["
+        out.append(contentsOf: ("],\"sum_hessian\":[").utf8)
         try appendFloats(t.sumHessians, tree: id, field: "sum_hessian", to: &out)
-        out += "],\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"\(ensemble.featureCount)\",\"num_nodes\":\"\(t.nodeCount)\",\"size_leaf_vector\":\"1\"}}"
+        out.append(contentsOf: ("],\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"\(ensemble.featureCount)\",\"num_nodes\":\"\(t.nodeCount)\",\"size_leaf_vector\":\"1\"}}").utf8)
     }
 
-    func appendIntegers(_ values: [Int32], to out: inout String) {
+    func appendIntegers(_ values: [Int32], to out: inout [UInt8]) {
         for (i, v) in values.enumerated() {
-            if i > 0 { out += "," }
-            out += String(v)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            XGBoostNumberFormat.appendInteger(v, to: &out)
         }
     }
 
-    func appendFloats(_ values: [Float], tree: Int, field: String, to out: inout String) throws {
+    func appendFloats(_ values: [Float], tree: Int, field: String, to out: inout [UInt8]) throws {
         for (i, v) in values.enumerated() {
             guard v.isFinite else {
                 throw OptmlError.algorithm("Tree \(tree) has \(field)[\(i)] = \(v); XGBoost's format needs finite numbers.")
             }
-            if i > 0 { out += "," }
-            out += XGBoostNumberFormat.float(v)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            XGBoostNumberFormat.appendFloat(v, to: &out)
         }
     }
 }

@@ -7,33 +7,79 @@ enum XGBoostNumberFormat {
     ///
     /// Non-finite values have no JSON spelling; callers check for them first.
     static func float(_ value: Float) -> String {
-        if value == 0 { return value.sign == .minus ? "-0E0" : "0E0" }
-        // Swift's description is the shortest round-trip spelling; only its layout differs.
-        var text = value.magnitude.description
+        var bytes: [UInt8] = []
+        appendFloat(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `float(value)` as UTF-8, without intermediate strings beyond Swift's own spelling.
+    static func appendFloat(_ value: Float, to out: inout [UInt8]) {
+        if value.sign == .minus { out.append(UInt8(ascii: "-")) }
+        if value == 0 {
+            out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "E")); out.append(UInt8(ascii: "0"))
+            return
+        }
+        // Swift's description is the shortest round-trip spelling ("0.0022116026", "5e-08",
+        // "192.22841", "1e+10"); only its layout differs from XGBoost's.
+        var digits: (UInt64, UInt64) = (0, 0)   // up to 16 ASCII digits, more than a float needs
+        var count = 0
+        var point = -1          // digits before the decimal point
         var exponent = 0
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            exponent = Int(text[text.index(after: e)...])!
-            text = String(text[..<e])
+        var exponentSign = 1
+        var inExponent = false
+        var leadingZeros = 0    // zeros before the first significant digit, after the point
+        var text = value.magnitude.description
+        text.withUTF8 { utf8 in
+            withUnsafeMutableBytes(of: &digits) { d in
+                for c in utf8 {
+                    if inExponent {
+                        if c == UInt8(ascii: "-") { exponentSign = -1 } else if c != UInt8(ascii: "+") {
+                            exponent = exponent * 10 + Int(c &- UInt8(ascii: "0"))
+                        }
+                    } else if c == UInt8(ascii: ".") {
+                        point = count
+                    } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                        inExponent = true
+                    } else if c == UInt8(ascii: "0") && count == 0 {
+                        if point >= 0 { leadingZeros += 1 }
+                    } else if count < 16 {
+                        d[count] = c
+                        count += 1
+                    }
+                }
+            }
         }
-        var integerPart = Substring(text)
-        var fraction: Substring = ""
-        if let dot = text.firstIndex(of: ".") {
-            integerPart = text[..<dot]
-            fraction = text[text.index(after: dot)...]
+        if point < 0 { point = count }
+        // Drop trailing zeros ("1000.0" has digits "1000", point 4).
+        withUnsafeBytes(of: &digits) { d in
+            while count > 1 && d[count - 1] == UInt8(ascii: "0") { count -= 1 }
         }
-        var digits = Array(integerPart + fraction)
-        var point = integerPart.count
-        while digits.first == "0" { digits.removeFirst(); point -= 1 }
-        while digits.last == "0" { digits.removeLast() }
-        let scientificExponent = point - 1 + exponent
-        var out = value.sign == .minus ? "-" : ""
-        out.append(digits[0])
-        if digits.count > 1 {
-            out.append(".")
-            out.append(contentsOf: digits[1...])
+        let scientific = (point == 0 ? -leadingZeros - 1 : point - 1) + exponentSign * exponent
+        withUnsafeBytes(of: &digits) { d in
+            out.append(d[0])
+            if count > 1 {
+                out.append(UInt8(ascii: "."))
+                for i in 1..<count { out.append(d[i]) }
+            }
         }
-        out += "E\(scientificExponent)"
-        return out
+        out.append(UInt8(ascii: "E"))
+        appendInteger(scientific, to: &out)
+    }
+
+    /// Appends a decimal integer as UTF-8.
+    static func appendInteger<I: BinaryInteger>(_ value: I, to out: inout [UInt8]) {
+        var v = Int64(value)
+        if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &buffer) { b in
+            repeat {
+                b[n] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                n += 1
+            } while v > 0
+            while n > 0 { n -= 1; out.append(b[n]) }
+        }
     }
 
     /// A training parameter as XGBoost's parameter manager writes it: the `float32` value with nine

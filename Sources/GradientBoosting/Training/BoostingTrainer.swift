@@ -100,17 +100,15 @@ public struct BoostingTrainer: Sendable {
                         }
                     }
                     if objective.kind == .absoluteError || objective.kind == .quantileError {
-                        refreshLeaves(&grown.tree, leaves: grown.leaves, rows: grower.rows, margins: roundStart, labels: train.labels,
+                        refreshLeaves(&grown.tree, leaves: grown.leaves, grower: grower, margins: roundStart, labels: train.labels,
                                       weights: train.weights, inSample: p.subsample < 1 ? inSample : nil, eta: eta,
                                       alpha: objective.kind == .absoluteError ? 0.5 : objective.quantileAlpha)
                     }
                     // Training margins through the rows' leaves.
-                    grower.rows.withUnsafeBufferPointer { rows in
-                        margins.withUnsafeMutableBufferPointer { m in
-                            for leaf in grown.leaves {
-                                let value = grown.tree.splitConditions[leaf.node]
-                                for j in leaf.start..<(leaf.start + leaf.count) { m[Int(rows[j]) * groups + group] += value }
-                            }
+                    margins.withUnsafeMutableBufferPointer { m in
+                        for leaf in grown.leaves {
+                            let value = grown.tree.splitConditions[leaf.node]
+                            grower.forEachRow(of: leaf) { row in m[row * groups + group] += value }
                         }
                     }
                     newTrees.append((grown.tree, group))
@@ -154,16 +152,15 @@ public struct BoostingTrainer: Sendable {
 
     /// Sets each leaf of a fresh absolute/quantile-error tree to the `alpha`-quantile of its
     /// sampled rows' residuals (label − margin), times the learning rate, as XGBoost does.
-    private func refreshLeaves(_ tree: inout RegressionTree, leaves: [GrownLeaf], rows: [UInt32], margins: [Float], labels: [Float],
+    private func refreshLeaves(_ tree: inout RegressionTree, leaves: [GrownLeaf], grower: TreeGrower, margins: [Float], labels: [Float],
                                weights: [Float]?, inSample: [Bool]?, eta: Double, alpha: Double) {
         var residuals: [Double] = []
         var leafWeights: [Float] = []
         for leaf in leaves {
             residuals.removeAll(keepingCapacity: true)
             leafWeights.removeAll(keepingCapacity: true)
-            for j in leaf.start..<(leaf.start + leaf.count) {
-                let r = Int(rows[j])
-                if let inSample, !inSample[r] { continue }
+            grower.forEachRow(of: leaf) { r in
+                if let inSample, !inSample[r] { return }
                 residuals.append(Double(labels[r]) - Double(margins[r]))
                 if let weights { leafWeights.append(weights[r]) }
             }

@@ -14,7 +14,7 @@ struct SplitCandidate: Sendable {
     var isUsable: Bool { feature >= 0 && lossChange > SplitRules.minimumLossChange }
 }
 
-/// One node while a tree grows. Its training rows are `rows[start ..< start + count]`.
+/// One node while a tree grows. Its training rows sit at positions `start ..< start + count` of `buffer`.
 struct GrowNode: Sendable {
     var start: Int
     var count: Int
@@ -30,6 +30,11 @@ struct GrowNode: Sendable {
     var lower = -Double.infinity
     var upper = Double.infinity
     var split = SplitCandidate()
+    /// 0: the node owns its range. 1 or 2: a final leaf whose rows were not moved; it holds the
+    /// rows of its range that its parent's split sends left (1) or right (2).
+    var side: Int8 = 0
+    /// Where the node's rows sit: −1 the binned matrix in row order (the root), else a ping-pong buffer.
+    var buffer: Int8 = -1
 }
 
 /// A leaf of a grown tree: its node in the emitted `RegressionTree` and its training rows.
@@ -37,14 +42,30 @@ struct GrownLeaf: Sendable {
     var node: Int
     var start: Int
     var count: Int
+    /// The buffer holding the positions (see `GrowNode.buffer`).
+    var buffer: Int8
+    /// For a leaf whose rows were not moved out of its parent's range: the parent's split and the
+    /// side of it the leaf holds.
+    var filter: LeafFilter?
+}
+
+/// Selects the rows of a range that a split sends to one side.
+struct LeafFilter: Sendable {
+    var feature: Int
+    var leftMaxBin: Int
+    var defaultLeft: Bool
+    var missingCode: UInt8
+    var wantLeft: Bool
 }
 
 /// Grows one regression tree on gradient pairs with XGBoost's `hist` rules.
 ///
-/// Rows are kept in one index array, partitioned in place (stably, so each node's rows stay in
-/// ascending order and the histogram pass reads memory forward); a node owns a contiguous range.
+/// A node owns a contiguous range of positions; splitting it copies its rows' records, row
+/// numbers and gradient pairs into the other of two buffers, left rows to the front of the range
+/// and right rows to the back, so each child's rows are contiguous and the histogram pass streams
+/// through memory. The root reads the binned matrix and the gradients in row order directly.
 /// After a split only the child with fewer rows is summed from its rows; the other child's
-/// histogram is the parent's minus it, computed in the parent's buffer. Nodes are expanded in
+/// histogram is the parent's minus it, computed in the parent's histogram memory. Nodes are expanded in
 /// the order of the grow policy (depth first-come for `depthwise`, largest loss change for
 /// `lossguide`) until no usable split is left or `max_depth`/`max_leaves` stop it; then splits
 /// worth less than `gamma` are pruned bottom-up.
@@ -54,15 +75,13 @@ final class TreeGrower {
     let rules: SplitRules
     let pool: HistogramPool
     let builder: HistogramBuilder
-    /// The original row at each position; a node owns positions `start ..< start + count`.
-    /// Row records (`matrix.codes`) and `nodeGradients` are kept in this same order.
-    private(set) var rows: [UInt32]
-    private var rowScratch: [UInt32]
-    /// Gradient pairs of the current tree in position order.
-    private let nodeGradients: UnsafeMutablePointer<Float>
-    private let gradientScratch: UnsafeMutablePointer<Float>
-    /// Room for the records of rows going right while a node is partitioned.
-    private let codeScratch: UnsafeMutableRawPointer
+    /// Two ping-pong buffers of row records, row numbers and gradient pairs. A split reads its
+    /// node's rows from one and writes the children's to the other, so no row is copied twice.
+    private let bufferCodes: [UnsafeMutableRawPointer]
+    private let bufferRows: [UnsafeMutablePointer<UInt32>]
+    private let bufferGradients: [UnsafeMutablePointer<Float>]
+    /// The current tree's gradient pairs in row order.
+    private var treeGradients: UnsafePointer<Float>?
     private(set) var nodes: [GrowNode] = []
     private let monotone: [Int]
     private let interactionSets: [[Bool]]
@@ -91,18 +110,30 @@ final class TreeGrower {
         }
         pool = HistogramPool(slotCount: matrix.slotCount)
         builder = HistogramBuilder(matrix: matrix, threads: parameters.threads)
-        rows = (0..<matrix.rows).map { UInt32($0) }
-        rowScratch = [UInt32](repeating: 0, count: matrix.rows)
-        nodeGradients = .allocate(capacity: max(1, 2 * matrix.rows))
-        gradientScratch = .allocate(capacity: max(1, 2 * matrix.rows))
-        codeScratch = .allocate(byteCount: max(8, matrix.rows * matrix.stride), alignment: 16)
+        let n = max(1, matrix.rows)
+        bufferCodes = (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: n * matrix.stride, alignment: 16) }
+        bufferRows = (0..<2).map { _ in UnsafeMutablePointer<UInt32>.allocate(capacity: n) }
+        bufferGradients = (0..<2).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: 2 * n) }
         generator = SeededGenerator(seed: parameters.seed)
     }
 
     deinit {
-        nodeGradients.deallocate()
-        gradientScratch.deallocate()
-        codeScratch.deallocate()
+        for p in bufferCodes { p.deallocate() }
+        for p in bufferRows { p.deallocate() }
+        for p in bufferGradients { p.deallocate() }
+    }
+
+    private func codes(of buffer: Int8) -> UnsafeMutableRawPointer {
+        buffer < 0 ? UnsafeMutableRawPointer(matrix.codes) : bufferCodes[Int(buffer)]
+    }
+
+    private func gradients(of buffer: Int8) -> UnsafePointer<Float> {
+        buffer < 0 ? treeGradients! : UnsafePointer(bufferGradients[Int(buffer)])
+    }
+
+    /// Row numbers of a buffer's positions; nil for the matrix, whose position is the row.
+    private func rows(of buffer: Int8) -> UnsafePointer<UInt32>? {
+        buffer < 0 ? nil : UnsafePointer(bufferRows[Int(buffer)])
     }
 
     /// Grows one tree on `gradients` (interleaved `(g, h)` per row; rows left out of the sample
@@ -111,14 +142,7 @@ final class TreeGrower {
     /// - Parameter eta: the learning rate the leaf values are multiplied by.
     func grow(gradients: UnsafePointer<Float>, eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
         let n = matrix.rows, f = matrix.columns
-        // Gradients into position order (rows stay where the previous tree's partition left them).
-        rows.withUnsafeBufferPointer { r in
-            for j in 0..<n {
-                let i = Int(r[j])
-                nodeGradients[2 * j] = gradients[2 * i]
-                nodeGradients[2 * j + 1] = gradients[2 * i + 1]
-            }
-        }
+        treeGradients = gradients
         nodes.removeAll(keepingCapacity: true)
         pool.releaseAll()
         levelFeatures.removeAll(keepingCapacity: true)
@@ -131,14 +155,14 @@ final class TreeGrower {
         }
 
         var g = 0.0, h = 0.0
-        for j in 0..<n { g += Double(nodeGradients[2 * j]); h += Double(nodeGradients[2 * j + 1]) }
+        for i in 0..<n { g += Double(gradients[2 * i]); h += Double(gradients[2 * i + 1]) }
         var root = GrowNode(start: 0, count: n, g: g, h: h, depth: 0, parent: -1)
         root.weight = rules.weight(g, h, lower: root.lower, upper: root.upper)
         nodes.append(root)
         if mayEverSplit(0) {
             let id = pool.acquire()
             nodes[0].histogram = id
-            builder.build(start: 0, count: n, gradients: nodeGradients, into: pool.pointer(id))
+            builder.build(codes: matrix.codes, start: 0, count: n, gradients: gradients, into: pool.pointer(id))
             findSplit(0)
         }
 
@@ -158,6 +182,23 @@ final class TreeGrower {
         for i in nodes.indices { releaseHistogram(of: i) }
         prune()
         return emit(eta: eta)
+    }
+
+    /// Calls `body(row)` for every training row (original numbering) in `leaf`.
+    @inline(__always)
+    func forEachRow(of leaf: GrownLeaf, _ body: (Int) -> Void) {
+        let r = rows(of: leaf.buffer)
+        @inline(__always) func row(_ j: Int) -> Int { r.map { Int($0[j]) } ?? j }
+        if let f = leaf.filter {
+            let codes = codes(of: leaf.buffer).assumingMemoryBound(to: UInt8.self), stride = matrix.stride
+            for j in leaf.start..<(leaf.start + leaf.count) {
+                let code = codes[j &* stride &+ f.feature]
+                let isLeft = code == f.missingCode ? f.defaultLeft : Int(code) <= f.leftMaxBin
+                if isLeft == f.wantLeft { body(row(j)) }
+            }
+        } else {
+            for j in leaf.start..<(leaf.start + leaf.count) { body(row(j)) }
+        }
     }
 
     // MARK: Expansion order
@@ -193,10 +234,22 @@ final class TreeGrower {
     private func applySplit(_ id: Int) {
         let node = nodes[id]
         let split = node.split
-        let leftCount = partition(start: node.start, count: node.count, split: split)
+        // When both children are bound to stay leaves, their rows are not moved: a leaf then
+        // names its parent's range and the side of the split (saves the deepest level's partition).
+        let depthFinal = (parameters.maxDepth > 0 && node.depth + 1 >= parameters.maxDepth) || parameters.maxLeaves == 1
+        let mcw = parameters.minChildWeight
+        let bothFinal = depthFinal || (!(split.leftH >= 2 * mcw && split.leftH > 0) && !(split.rightH >= 2 * mcw && split.rightH > 0))
+        let target: Int8 = node.buffer == 0 ? 1 : 0
+        let leftCount = bothFinal ? node.count : partition(node, into: target)
         var left = GrowNode(start: node.start, count: leftCount, g: split.leftG, h: split.leftH, depth: node.depth + 1, parent: id)
-        var right = GrowNode(start: node.start + leftCount, count: node.count - leftCount, g: split.rightG, h: split.rightH,
-                             depth: node.depth + 1, parent: id)
+        var right = GrowNode(start: bothFinal ? node.start : node.start + leftCount, count: bothFinal ? node.count : node.count - leftCount,
+                             g: split.rightG, h: split.rightH, depth: node.depth + 1, parent: id)
+        if bothFinal {
+            left.side = 1; right.side = 2
+            left.buffer = node.buffer; right.buffer = node.buffer
+        } else {
+            left.buffer = target; right.buffer = target
+        }
         left.lower = node.lower; left.upper = node.upper
         right.lower = node.lower; right.upper = node.upper
         let wl = rules.weight(left.g, left.h, lower: node.lower, upper: node.upper)
@@ -215,7 +268,7 @@ final class TreeGrower {
         nodes[id].right = rightId
         if !interactionSets.isEmpty { addInteractionState(parent: id, feature: split.feature) }
 
-        let needLeft = mayEverSplit(leftId), needRight = mayEverSplit(rightId)
+        let needLeft = !bothFinal && mayEverSplit(leftId), needRight = !bothFinal && mayEverSplit(rightId)
         let parentHistogram = node.histogram
         nodes[id].histogram = -1
         if needLeft || needRight {
@@ -223,7 +276,8 @@ final class TreeGrower {
             let larger = smaller == leftId ? rightId : leftId
             let built = pool.acquire()
             let small = nodes[smaller]
-            builder.build(start: small.start, count: small.count, gradients: nodeGradients, into: pool.pointer(built))
+            builder.build(codes: bufferCodes[Int(target)], start: small.start, count: small.count,
+                          gradients: bufferGradients[Int(target)], into: pool.pointer(built))
             HistogramBuilder.subtract(pool.pointer(built), from: pool.pointer(parentHistogram), slots: pool.slotCount)
             nodes[smaller].histogram = built
             nodes[larger].histogram = parentHistogram
@@ -235,48 +289,85 @@ final class TreeGrower {
         }
     }
 
-    /// Stable in-place partition of a node's positions (row records, row numbers and gradient
-    /// pairs move together); returns the number going left. Rows going left are compacted forward
-    /// in place, rows going right are parked in scratch space and copied back behind them.
-    private func partition(start: Int, count: Int, split: SplitCandidate) -> Int {
-        let stride = matrix.stride, words = stride / 8, feature = split.feature
-        let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(feature))
-        let leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
-        let codes = UnsafeMutableRawPointer(matrix.codes)
-        let grads = nodeGradients, gradScratch = gradientScratch, codeScratch = codeScratch
-        var leftCount = 0, rightCount = 0
-        rows.withUnsafeMutableBufferPointer { r in
-            rowScratch.withUnsafeMutableBufferPointer { rs in
-                // Branch-free: every record is written both to the next left slot (at or before
-                // its own position, so nothing unread is overwritten) and to the next scratch slot,
-                // and only the counter of its side advances. The direction of a row is data
-                // dependent; a branch on it would be mispredicted half the time.
-                for j in start..<(start + count) {
-                    let record = codes + j * stride
-                    let code = record.load(fromByteOffset: feature, as: UInt8.self)
-                    let isLeft = code == missing ? defaultLeft : Int(code) <= leftMax
-                    let step = Int(unsafeBitCast(isLeft, to: UInt8.self))
-                    let to = start + leftCount
-                    let row = r[j], g = grads[2 * j], h = grads[2 * j + 1]
-                    let leftTarget = codes + to * stride, rightTarget = codeScratch + rightCount * stride
-                    for w in 0..<words {
-                        let word = record.load(fromByteOffset: 8 * w, as: UInt64.self)
-                        leftTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
-                        rightTarget.storeBytes(of: word, toByteOffset: 8 * w, as: UInt64.self)
-                    }
-                    r[to] = row; rs[rightCount] = row
-                    grads[2 * to] = g; grads[2 * to + 1] = h
-                    gradScratch[2 * rightCount] = g; gradScratch[2 * rightCount + 1] = h
-                    leftCount &+= step
-                    rightCount &+= 1 &- step
+    /// Rows from which a partition is split across threads.
+    static let parallelPartitionThreshold = 65_536
+
+    /// Copies a node's rows (records, row numbers, gradient pairs) from its buffer into buffer
+    /// `target`, rows going left to the front of the node's range in their order, rows going right
+    /// to the back in reverse order; returns the number going left.
+    ///
+    /// With several threads each takes one block of the range: a first pass counts every block's
+    /// left rows, so the second knows where each block's rows go.
+    private func partition(_ node: GrowNode, into target: Int8) -> Int {
+        let split = node.split
+        let start = node.start, count = node.count
+        let workers = count >= Self.parallelPartitionThreshold ? min(parameters.threads, 8) : 1
+        let stride = matrix.stride
+        let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(split.feature))
+        let source = codes(of: node.buffer), sourceRows = rows(of: node.buffer), sourceGradients = gradients(of: node.buffer)
+        let out = bufferCodes[Int(target)], outRows = bufferRows[Int(target)], outGradients = bufferGradients[Int(target)]
+        if workers == 1 {
+            return Self.partitionBlock(lower: start, upper: start + count, leftStart: start, rightEnd: start + count, split: split,
+                                       missing: missing, stride: stride, source: source, sourceRows: sourceRows,
+                                       sourceGradients: sourceGradients, out: out, outRows: outRows, outGradients: outGradients)
+        }
+        var lefts = [Int](repeating: 0, count: workers)
+        lefts.withUnsafeMutableBufferPointer { lp in
+            let leftCounts = lp.baseAddress!
+            ParallelRunner.forEach(count: workers, threads: workers) { w in
+                let lower = start + count * w / workers, upper = start + count * (w + 1) / workers
+                var n = 0
+                for j in lower..<upper {
+                    let code = source.load(fromByteOffset: j * stride + split.feature, as: UInt8.self)
+                    let isLeft = code == missing ? split.defaultLeft : Int(code) <= split.leftMaxBin
+                    n &+= Int(unsafeBitCast(isLeft, to: UInt8.self))
                 }
-                let to = start + leftCount
-                (codes + to * stride).copyMemory(from: codeScratch, byteCount: rightCount * stride)
-                (grads + 2 * to).update(from: gradScratch, count: 2 * rightCount)
-                for k in 0..<rightCount { r[to + k] = rs[k] }
+                leftCounts[w] = n
+            }
+            ParallelRunner.forEach(count: workers, threads: workers) { w in
+                let lower = start + count * w / workers, upper = start + count * (w + 1) / workers
+                var leftsBefore = 0, rightsBefore = 0
+                for v in 0..<w {
+                    leftsBefore += leftCounts[v]
+                    rightsBefore += count * (v + 1) / workers - count * v / workers - leftCounts[v]
+                }
+                _ = Self.partitionBlock(lower: lower, upper: upper, leftStart: start + leftsBefore, rightEnd: start + count - rightsBefore,
+                                        split: split, missing: missing, stride: stride, source: source, sourceRows: sourceRows,
+                                        sourceGradients: sourceGradients, out: out, outRows: outRows, outGradients: outGradients)
             }
         }
-        return leftCount
+        return lefts.reduce(0, +)
+    }
+
+    /// Copies positions `lower ..< upper`: rows going left to `leftStart...` forward, rows going
+    /// right to `..< rightEnd` backward. Returns the left count.
+    ///
+    /// Branch-free: the destination is selected, not branched to. A row's direction is data
+    /// dependent; a branch on it would be mispredicted about half the time.
+    @inline(__always)
+    private static func partitionBlock(lower: Int, upper: Int, leftStart: Int, rightEnd: Int, split: SplitCandidate, missing: UInt8,
+                                       stride: Int, source: UnsafeRawPointer, sourceRows: UnsafePointer<UInt32>?,
+                                       sourceGradients: UnsafePointer<Float>, out: UnsafeMutableRawPointer,
+                                       outRows: UnsafeMutablePointer<UInt32>, outGradients: UnsafeMutablePointer<Float>) -> Int {
+        let words = stride / 8, feature = split.feature, leftMax = split.leftMaxBin, defaultLeft = split.defaultLeft
+        var left = leftStart, right = rightEnd
+        for j in lower..<upper {
+            let record = source + j &* stride
+            let code = record.load(fromByteOffset: feature, as: UInt8.self)
+            let isLeft = code == missing ? defaultLeft : Int(code) <= leftMax
+            let step = Int(unsafeBitCast(isLeft, to: UInt8.self))
+            let to = isLeft ? left : right &- 1
+            let target = out + to &* stride
+            for w in 0..<words {
+                target.storeBytes(of: record.load(fromByteOffset: 8 &* w, as: UInt64.self), toByteOffset: 8 &* w, as: UInt64.self)
+            }
+            outRows[to] = sourceRows.map { $0[j] } ?? UInt32(truncatingIfNeeded: j)
+            outGradients[2 &* to] = sourceGradients[2 &* j]
+            outGradients[2 &* to &+ 1] = sourceGradients[2 &* j &+ 1]
+            left &+= step
+            right &-= 1 &- step
+        }
+        return left - leftStart
     }
 
     /// Finds the node's best split over its candidate features (XGBoost's enumeration: value bins
@@ -429,7 +520,14 @@ final class TreeGrower {
                 // XGBoost stores the scaled value as a leaf's base weight too.
                 conditions[k] = Float(node.weight * eta)
                 baseWeights[k] = conditions[k]
-                leaves.append(GrownLeaf(node: k, start: node.start, count: node.count))
+                var filter: LeafFilter? = nil
+                if node.side != 0 {
+                    let parentSplit = nodes[node.parent].split
+                    filter = LeafFilter(feature: parentSplit.feature, leftMaxBin: parentSplit.leftMaxBin, defaultLeft: parentSplit.defaultLeft,
+                                        missingCode: UInt8(truncatingIfNeeded: matrix.cuts.binCount(parentSplit.feature)),
+                                        wantLeft: node.side == 1)
+                }
+                leaves.append(GrownLeaf(node: k, start: node.start, count: node.count, buffer: node.buffer, filter: filter))
             }
         }
         let tree = RegressionTree(leftChildren: left, rightChildren: right, parents: parents, splitIndices: splitIndices,
