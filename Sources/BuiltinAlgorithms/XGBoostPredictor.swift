@@ -11,6 +11,8 @@ import GradientBoosting
 /// Missing features (empty CSV fields, `nan`, JSON `null`, entries a sparse record leaves out)
 /// follow each split's learned default direction, as in XGBoost.
 public struct XGBoostPredictor: Predictor {
+    /// The model as loaded (for feature importance and the objective).
+    public let ensemble: TreeEnsemble
     public let forest: CompiledForest
     public let algorithm = "xgboost"
     public let layout: PredictionLayout
@@ -24,6 +26,7 @@ public struct XGBoostPredictor: Predictor {
     /// - Throws: `OptmlError.user` when the model cannot predict (for example a base score
     ///   outside its objective's domain).
     public init(ensemble: TreeEnsemble) throws {
+        self.ensemble = ensemble
         forest = try CompiledForest(ensemble)
         let width = ensemble.objective.predictionWidth
         layout = PredictionLayout(scoreWidth: width, scoreIsList: ensemble.objective.kind == .multiSoftprob,

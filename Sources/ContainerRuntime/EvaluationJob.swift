@@ -3,6 +3,7 @@ import MLCore
 import DataReaders
 import Evaluation
 import BuiltinAlgorithms
+import GradientBoosting
 import LinearLearner
 
 /// `optml evaluate`: a processing job that predicts a labelled data set with one model (or two, to
@@ -147,6 +148,21 @@ public struct EvaluationJob: Sendable {
             input.history = [TrainingSeries(name: "train objective (\(training.method))",
                                             steps: (1...training.history.count).map(Double.init), values: training.history,
                                             stepName: "iteration")]
+        }
+        if let xgboost = predictor as? XGBoostPredictor {
+            // XGBoost's get_score definitions: mean gain and cover per split, and split counts.
+            for kind in [TreeEnsemble.ImportanceKind.gain, .cover, .weight] {
+                let values = xgboost.ensemble.featureImportance(kind)
+                input.featureImportance.append(FeatureImportance(
+                    kind: kind.rawValue, names: (0 ..< values.count).map { "feature \($0 + 1)" }, values: values.map { $0 ?? 0 }))
+            }
+            if let record = TrainingRecord.load(from: directory) {
+                input.history = record.metrics.compactMap { series in
+                    let points = series.values.enumerated().compactMap { round, value in value.map { (Double(round), $0) } }
+                    guard !points.isEmpty else { return nil }
+                    return TrainingSeries(name: series.name, steps: points.map(\.0), values: points.map(\.1), stepName: "round")
+                }
+            }
         }
         try input.validate()
         return input

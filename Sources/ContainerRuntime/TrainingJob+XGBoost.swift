@@ -53,6 +53,8 @@ extension TrainingJob {
         let timer = PhaseTimer()
         let roundLog = self.log
         var warnedNonFinite = false
+        var history: [String: [Double?]] = [:]
+        var historyOrder: [String] = []
         let ensemble: TreeEnsemble
         do {
             ensemble = try BoostingTrainer(parameters: parameters).train(
@@ -60,6 +62,9 @@ extension TrainingJob {
                 onRound: { round, results in
                     var line = "[\(round)]"
                     for result in results {
+                        let key = "\(result.data)-\(result.metric)"
+                        if history[key] == nil { historyOrder.append(key) }
+                        history[key, default: []].append(result.value.isFinite ? result.value : nil)
                         if result.value.isFinite {
                             line += "\t\(result.data)-\(result.metric):" + String(format: "%.5f", result.value)
                         } else if !warnedNonFinite {
@@ -80,6 +85,12 @@ extension TrainingJob {
         }
         try throwIfStopped()
         guard isMaster(configuration) else { return }
+        // The per-round metrics go in a dot-file next to the model, which SageMaker's XGBoost
+        // serving skips and `optml evaluate` draws as the training history; written before the
+        // model, whose appearance marks the job's output complete.
+        let record = TrainingRecord(algorithm: algorithm.name, rounds: ensemble.roundCount, bestIteration: ensemble.bestIteration,
+                                    metrics: historyOrder.map { TrainingRecord.Series(name: $0, values: history[$0] ?? []) })
+        try AtomicFile.write(try record.encoded(), to: paths.model.appendingPathComponent(TrainingRecord.fileName))
         try writeModel(try ensemble.xgboostJSON(), algorithm: algorithm)
     }
 }

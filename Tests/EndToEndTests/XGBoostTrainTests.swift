@@ -114,6 +114,39 @@ import TestSupport
         #expect(tree.exists("model/xgboost-model"))
     }
 
+    // Issue: the evaluation report of a tree model shows its feature importance and the training
+    // history the job recorded; the model folder holds no second regular file (contract §8).
+    @Test func evaluateReportsImportanceAndRoundHistory() throws {
+        let tree = try tree("breast-cancer", [
+            "algorithm": "xgboost", "objective": "binary:logistic", "num_round": "15", "max_depth": "3", "eval_metric": "auc",
+        ])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: tree.url("model").path).sorted()
+        #expect(files == [".optml-training.json", "xgboost-model"])
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: tree.url("model/.optml-training.json"))) as? [String: Any]
+        let series = try #require(record?["metrics"] as? [[String: Any]])
+        #expect(series.map { $0["name"] as? String } == ["train-auc", "validation-auc"])
+        #expect((series[1]["values"] as? [Double])?.count == 15)
+
+        let out = tree.url("evaluation")
+        let evaluation = try runProcess(Repository.optmlExecutable, [
+            "evaluate", "--model-dir", tree.url("model").path, "--input", tree.url("input/data/validation").path,
+            "--output", out.path, "--bootstrap", "20", "--bootstrap-minimum-rows", "20",
+        ])
+        #expect(evaluation.status == 0, "\(evaluation.stdout)\n\(evaluation.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("evaluation.json"))) as? [String: Any]
+        let auc = try #require(((json?["binary_classification_metrics"] as? [String: Any])?["auc"] as? [String: Any])?["value"] as? Double)
+        // The last round line printed the same validation AUC (5 decimals).
+        let printed = try #require(roundLines(result.stdout).last?.1["validation-auc"])
+        #expect(abs(auc - printed) < 1e-5)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Feature importance: gain"))
+        #expect(html.contains("Training history"))
+        #expect(html.contains("validation-auc"))
+    }
+
     @Test func missingNumRoundIsTheContainersMessage() throws {
         let tree = try tree("breast-cancer", ["algorithm": "xgboost", "objective": "binary:logistic"])
         defer { tree.remove() }
