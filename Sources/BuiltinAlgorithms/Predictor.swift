@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import MLCore
 
 /// A trained model loaded for prediction: it maps a batch of feature rows to scores (and, for
@@ -38,13 +39,31 @@ public protocol Predictor: Sendable {
 }
 
 extension Predictor {
-    /// Predicts every row of `x` (which must have `featureCount` columns) into new arrays.
-    public func predict(_ x: DenseMatrix<Double>) -> Predictions {
+    /// Predicts every row of `x` (which must have `featureCount` columns) into new arrays, on
+    /// `threads` workers over blocks of rows (`predict` is thread-safe by contract).
+    public func predict(_ x: DenseMatrix<Double>, threads: Int = 1) -> Predictions {
         precondition(x.columns == featureCount, "expected \(featureCount) features, got \(x.columns)")
         var result = Predictions(rows: x.rows, layout: layout)
+        let rows = x.rows, d = featureCount, width = layout.scoreWidth, hasLabels = layout.hasPredictedLabel
         x.storage.withUnsafeBufferPointer { features in
             result.withUnsafeMutableBuffers { scores, labels in
-                predict(features: features, rows: x.rows, scores: scores, labels: labels)
+                let blocks = rows >= 4096 ? max(1, min(threads, rows / 2048)) : 1
+                if blocks == 1 {
+                    predict(features: features, rows: rows, scores: scores, labels: labels)
+                    return
+                }
+                nonisolated(unsafe) let f = features.baseAddress!
+                nonisolated(unsafe) let s = scores.baseAddress!
+                nonisolated(unsafe) let l = labels.baseAddress
+                let per = (rows + blocks - 1) / blocks
+                DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                    let lo = b * per, hi = min(rows, lo + per)
+                    guard lo < hi else { return }
+                    predict(features: UnsafeBufferPointer(start: f + lo * d, count: (hi - lo) * d), rows: hi - lo,
+                            scores: UnsafeMutableBufferPointer(start: s + lo * width, count: (hi - lo) * width),
+                            labels: hasLabels ? UnsafeMutableBufferPointer(start: l! + lo, count: hi - lo)
+                                : UnsafeMutableBufferPointer(start: nil, count: 0))
+                }
             }
         }
         return result

@@ -68,16 +68,21 @@ public struct EvaluationJob: Sendable {
         var inputs: [EvaluationInput] = []
         for (index, directory) in options.modelDirectories.enumerated() {
             let predictor = try PredictorLoader.load(modelDirectory: directory)
+            let readTimer = PhaseTimer()
             let data = try ChannelLoader(threads: options.threads).read(
                 files: files, format: format, channel: options.input.path, as: Double.self, absent: predictor.absentSparseValue)
+            log.line("#timing: phase=read, rows=\(data.count), files=\(files.count), \(readTimer.fields)")
             guard data.featureCount == predictor.featureCount else {
                 throw OptmlError.user("The data under \(options.input.path) has \(data.featureCount) feature columns but the model in "
                     + "\(directory.path) was trained on \(predictor.featureCount).")
             }
             let name = options.modelDirectories.count == 1 ? directory.lastPathComponent : "\(index == 0 ? "A" : "B"): \(directory.lastPathComponent)"
+            let predictTimer = PhaseTimer()
             inputs.append(try evaluationInput(predictor: predictor, directory: directory, data: data, name: name))
             log.line("Predicted \(data.count) rows with the \(predictor.algorithm) model in \(directory.path).")
+            log.line("#timing: phase=predict, rows=\(data.count), \(predictTimer.fields)")
         }
+        let evaluateTimer = PhaseTimer()
         let evaluationOptions = EvaluationOptions(bootstrap: BootstrapOptions(resamples: options.bootstrapResamples, seed: options.seed,
                                                                               threads: options.threads,
                                                                               minimumExamples: options.bootstrapMinimumRows))
@@ -107,6 +112,8 @@ public struct EvaluationJob: Sendable {
             log.line("Comparison on \(comparison.primaryMetric): A − B = \(String(format: "%.6g", comparison.difference)) "
                 + "(bootstrap standard deviation \(spread)); \(verdict).")
         }
+        log.line("#timing: phase=evaluate, rows=\(inputs[0].labels.count), models=\(inputs.count), "
+            + "bootstrap=\(options.bootstrapResamples), \(evaluateTimer.fields)")
         for url in written { log.line("Wrote \(url.path)") }
         return written
     }
@@ -114,7 +121,7 @@ public struct EvaluationJob: Sendable {
     /// The model's predictions in the form the report takes, with what the model directory tells
     /// about the model (threshold, training history, coefficients).
     func evaluationInput(predictor: any Predictor, directory: URL, data: LabeledDataset<Double>, name: String) throws -> EvaluationInput {
-        let predictions = predictor.predict(data.features)
+        let predictions = predictor.predict(data.features, threads: options.threads)
         let linear = (predictor as? LinearLearnerPredictor)?.model
         let task = try chosenTask(model: predictor.task)
         let outputs: EvaluationInput.Predictions

@@ -111,38 +111,15 @@ struct PredictBench: ParsableCommand {
                                       options: CSVOptions(hasLabel: false, expectedFeatureCount: predictor.featureCount, threads: threads),
                                       source: "input")
         let rows = data.count
-        let width = predictor.layout.scoreWidth
-        var scores = [Double](repeating: 0, count: rows * width)
-        var labels = [Double](repeating: 0, count: predictor.layout.hasPredictedLabel ? rows : 0)
         var best = Double.infinity
-        let d = predictor.featureCount
-        let hasLabels = predictor.layout.hasPredictedLabel
+        var predictions = predictor.predict(data.features, threads: threads)
         for _ in 0 ..< max(1, repetitions) {
             let start = ContinuousClock.now
-            data.features.storage.withUnsafeBufferPointer { x in
-                scores.withUnsafeMutableBufferPointer { s in
-                    labels.withUnsafeMutableBufferPointer { l in
-                        nonisolated(unsafe) let xBase = x.baseAddress!
-                        nonisolated(unsafe) let sBase = s.baseAddress!
-                        nonisolated(unsafe) let lBase = l.baseAddress
-                        // Row blocks on `threads` workers, as optml transform does.
-                        let blocks = max(1, threads)
-                        let per = (rows + blocks - 1) / blocks
-                        DispatchQueue.concurrentPerform(iterations: blocks) { b in
-                            let lo = b * per, hi = min(rows, lo + per)
-                            guard lo < hi else { return }
-                            predictor.predict(
-                                features: UnsafeBufferPointer(start: xBase + lo * d, count: (hi - lo) * d), rows: hi - lo,
-                                scores: UnsafeMutableBufferPointer(start: sBase + lo * width, count: (hi - lo) * width),
-                                labels: hasLabels ? UnsafeMutableBufferPointer(start: lBase! + lo, count: hi - lo)
-                                    : UnsafeMutableBufferPointer(start: nil, count: 0))
-                        }
-                    }
-                }
-            }
+            predictions = predictor.predict(data.features, threads: threads)
             let elapsed = ContinuousClock.now - start
             best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
+        let scores = predictions.scores
         var checksum = 0.0
         for v in scores { checksum += v }
         print("{\"rows\":\(rows),\"seconds\":\(best),\"checksum\":\(checksum)}")
