@@ -35,5 +35,14 @@ let package = Package(
             path: "Benchmarks/LinearLearnerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "GradientBoostingBenchmarks",
+            dependencies: benchmarkDependencies + [
+                .product(name: "GradientBoosting", package: "optml"),
+                .product(name: "MLCore", package: "optml"),
+            ],
+            path: "Benchmarks/GradientBoostingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
