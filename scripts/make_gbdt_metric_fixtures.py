@@ -109,6 +109,7 @@ with open(os.path.join(OUT, "metrics.json"), "w") as fh:
 
 # Training data sets.
 def make(kind, rows=3000, d=10, missing=0.0):
+    """Seeded features with a nonlinear signal f; the label is drawn from f by `kind`."""
     X = rng.normal(size=(rows, d)).astype(np.float32)
     X[:, 3] = np.round(X[:, 3] * 2) / 2           # a feature with few distinct values
     f = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + 0.5 * np.abs(X[:, 3]) + 0.3 * X[:, 4]
@@ -119,6 +120,11 @@ def make(kind, rows=3000, d=10, missing=0.0):
         X[mask] = np.nan
     if kind == "binary":
         y = (rng.random(rows) < 1 / (1 + np.exp(-2 * f))).astype(np.float32)
+    elif kind == "count":
+        y = rng.poisson(np.exp(0.5 * f)).astype(np.float32)
+    elif kind == "multiclass":
+        z = f + rng.normal(0, 0.5, rows)
+        y = np.digitize(z, np.quantile(z, [0.33, 0.66])).astype(np.float32)
     else:
         y = (3 + 2 * f + rng.normal(0, 0.5, rows)).astype(np.float32)
     return X, y
@@ -132,7 +138,8 @@ def write_csv(name, X, y):
 
 
 training = {"xgboost": xgb.__version__, "trainRows": 2000, "cases": []}
-sets = {"binary": make("binary"), "regression": make("regression"), "missing": make("binary", missing=0.15)}
+sets = {"binary": make("binary"), "regression": make("regression"), "missing": make("binary", missing=0.15),
+        "count": make("count"), "multiclass": make("multiclass")}
 for name, (X, y) in sets.items():
     write_csv("train-%s.csv" % name, X, y)
 settings = [
@@ -142,6 +149,9 @@ settings = [
     ("binary", {"objective": "binary:logistic", "eval_metric": "auc", "grow_policy": "lossguide", "max_leaves": 16, "max_depth": 0}, 50),
     ("regression", {"objective": "reg:squarederror", "eval_metric": "rmse", "subsample": 0.7, "colsample_bytree": 0.8, "lambda": 3, "alpha": 0.5, "gamma": 0.1}, 50),
     ("regression", {"objective": "reg:absoluteerror", "eval_metric": "mae"}, 50),
+    ("count", {"objective": "count:poisson", "eval_metric": "poisson-nloglik"}, 50),
+    ("multiclass", {"objective": "multi:softprob", "num_class": 3, "eval_metric": "mlogloss"}, 30),
+    ("regression", {"objective": "reg:squarederror", "eval_metric": "rmse", "max_depth": 4, "min_child_weight": 5, "max_delta_step": 0.5, "colsample_bylevel": 0.7, "colsample_bynode": 0.8}, 60),
 ]
 for data, params, rounds in settings:
     X, y = sets[data]
@@ -156,4 +166,31 @@ for data, params, rounds in settings:
                               "test": log["test"][metric][-1]})
 with open(os.path.join(OUT, "training.json"), "w") as fh:
     json.dump(training, fh, indent=1)
+
+# Exact agreement: with at most 255 distinct values per feature both sides cut at the distinct
+# values themselves, so the trees must be the same (split features, thresholds, default
+# directions, leaf values).
+X = np.round(rng.normal(size=(1500, 6)) * 4) / 4              # steps of 0.25: about 30 distinct values
+X = np.clip(X, -3, 3).astype(np.float32)
+X[rng.random(X.shape) < 0.1] = np.nan
+f = np.sin(2 * np.nan_to_num(X[:, 0])) + np.nan_to_num(X[:, 1]) * np.nan_to_num(X[:, 2]) + np.where(np.isnan(X[:, 3]), 1.0, 0.0)
+exact = {"xgboost": xgb.__version__, "cases": []}
+labels = {"reg:squarederror": (2 * f + rng.normal(0, 0.3, 1500)).astype(np.float32),
+          "binary:logistic": (rng.random(1500) < 1 / (1 + np.exp(-2 * f))).astype(np.float32)}
+write_csv("exact.csv", X, labels["reg:squarederror"])
+with open(os.path.join(OUT, "exact-binary-labels.csv"), "w") as fh:
+    fh.write("\n".join("%g" % v for v in labels["binary:logistic"]) + "\n")
+for objective, y in labels.items():
+    params = {"objective": objective, "tree_method": "hist", "max_bin": 256, "eta": 0.3, "max_depth": 4, "lambda": 1.0,
+              "min_child_weight": 1.0, "seed": 0}
+    booster = xgb.train(params, xgb.DMatrix(X, label=y), 5)
+    model = json.loads(booster.save_raw("json"))
+    trees = model["learner"]["gradient_booster"]["model"]["trees"]
+    exact["cases"].append({
+        "objective": objective, "rounds": 5, "params": params,
+        "baseScore": float(json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]")),
+        "trees": [{k: t[k] for k in ("left_children", "split_indices", "split_conditions", "default_left", "base_weights")} for t in trees],
+    })
+with open(os.path.join(OUT, "exact.json"), "w") as fh:
+    json.dump(exact, fh)
 print("wrote", OUT)
