@@ -180,16 +180,26 @@ labels = {"reg:squarederror": (2 * f + rng.normal(0, 0.3, 1500)).astype(np.float
 write_csv("exact.csv", X, labels["reg:squarederror"])
 with open(os.path.join(OUT, "exact-binary-labels.csv"), "w") as fh:
     fh.write("\n".join("%g" % v for v in labels["binary:logistic"]) + "\n")
-for objective, y in labels.items():
+exact_settings = [
+    ("reg:squarederror", {}),
+    ("binary:logistic", {}),
+    ("reg:squarederror", {"grow_policy": "lossguide", "max_depth": 0, "max_leaves": 9}),
+    ("reg:squarederror", {"alpha": 0.7, "lambda": 2.0, "gamma": 3.0, "max_delta_step": 0.8, "min_child_weight": 4.0}),
+    ("reg:squarederror", {"monotone_constraints": "(1,0,-1,0,0,0)"}),
+    ("binary:logistic", {"scale_pos_weight": 2.5, "max_depth": 3}),
+]
+for objective, extra in exact_settings:
+    y = labels[objective]
     params = {"objective": objective, "tree_method": "hist", "max_bin": 256, "eta": 0.3, "max_depth": 4, "lambda": 1.0,
               "min_child_weight": 1.0, "seed": 0}
+    params.update(extra)
     booster = xgb.train(params, xgb.DMatrix(X, label=y), 5)
     model = json.loads(booster.save_raw("json"))
     trees = model["learner"]["gradient_booster"]["model"]["trees"]
     exact["cases"].append({
         "objective": objective, "rounds": 5, "params": params,
         "baseScore": float(json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]")),
-        "trees": [{k: t[k] for k in ("left_children", "split_indices", "split_conditions", "default_left", "base_weights")} for t in trees],
+        "trees": [{k: t[k] for k in ("left_children", "right_children", "split_indices", "split_conditions", "default_left", "base_weights")} for t in trees],
     })
 with open(os.path.join(OUT, "exact.json"), "w") as fh:
     json.dump(exact, fh)

@@ -8,35 +8,84 @@ import Testing
 /// thresholds and missing-value directions, same leaf values up to float rounding
 /// (Fixtures/engine/exact.json, written by scripts/make_gbdt_metric_fixtures.py).
 @Suite struct TrainingExactTests {
-    @Test(arguments: ["reg:squarederror", "binary:logistic"])
-    func growsTheTreesXGBoostGrows(objectiveName: String) throws {
-        let fixture = try EngineFixtures.json("exact.json")
-        let entry = (fixture["cases"] as! [[String: Any]]).first { $0["objective"] as! String == objectiveName }!
+    /// One node in breadth-first order: (feature, threshold, default left) or a leaf value.
+    enum Node: Equatable, CustomStringConvertible {
+        case split(Int32, Float, Bool)
+        case leaf(Float)
+        var description: String {
+            switch self {
+            case .split(let f, let t, let d): "f\(f)<\(t)\(d ? " (missing left)" : "")"
+            case .leaf(let v): "leaf \(v)"
+            }
+        }
+    }
+
+    /// Breadth-first nodes from array form (XGBoost numbers lossguide nodes in creation order).
+    static func breadthFirst(left: [Int32], right: [Int32], indices: [Int32], conditions: [Float], defaults: [Bool]) -> [Node] {
+        var queue = [0], out: [Node] = []
+        while !queue.isEmpty {
+            let n = queue.removeFirst()
+            if left[n] < 0 {
+                out.append(.leaf(conditions[n]))
+            } else {
+                out.append(.split(indices[n], conditions[n], defaults[n]))
+                queue += [Int(left[n]), Int(right[n])]
+            }
+        }
+        return out
+    }
+
+    static let cases: [Int] = {
+        guard let fixture = try? EngineFixtures.json("exact.json") else { return [] }
+        return Array((fixture["cases"] as! [[String: Any]]).indices)
+    }()
+
+    @Test func fixtureHasEveryCase() { #expect(Self.cases.count == 6) }
+
+    @Test(arguments: cases)
+    func growsTheTreesXGBoostGrows(caseIndex: Int) throws {
+        let entry = (try EngineFixtures.json("exact.json")["cases"] as! [[String: Any]])[caseIndex]
+        let params = entry["params"] as! [String: Any]
+        let objectiveName = entry["objective"] as! String
+        func number(_ key: String) -> Double? { (params[key] as? Double) ?? (params[key] as? Int).map(Double.init) }
         var (data, _) = try EngineFixtures.split("exact.csv", trainRows: 1500)
         if objectiveName == "binary:logistic" {
             let text = try String(contentsOf: EngineFixtures.root.appendingPathComponent("exact-binary-labels.csv"), encoding: .utf8)
             data.labels = text.split(separator: "\n").map { Float(String($0))! }
         }
-        var p = BoostingParameters(objective: Objective(kind: Objective.Kind(rawValue: objectiveName)!), rounds: entry["rounds"] as! Int)
-        p.eta = 0.3; p.maxDepth = 4; p.lambda = 1; p.minChildWeight = 1
+        let objective = Objective(kind: Objective.Kind(rawValue: objectiveName)!, scalePositiveWeight: number("scale_pos_weight") ?? 1)
+        var p = BoostingParameters(objective: objective, rounds: entry["rounds"] as! Int)
+        p.eta = number("eta")!
+        p.maxDepth = Int(number("max_depth")!)
+        p.lambda = number("lambda") ?? 1
+        p.alpha = number("alpha") ?? 0
+        p.gamma = number("gamma") ?? 0
+        p.maxDeltaStep = number("max_delta_step") ?? 0
+        p.minChildWeight = number("min_child_weight") ?? 1
+        if let policy = params["grow_policy"] as? String { p.growPolicy = GrowPolicy(rawValue: policy)! }
+        p.maxLeaves = Int(number("max_leaves") ?? 0)
+        if let text = params["monotone_constraints"] as? String {
+            p.monotoneConstraints = text.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",").map { Int($0)! }
+        }
         let model = try BoostingTrainer(parameters: p).fit(data)
         #expect(abs(model.baseScore - (entry["baseScore"] as! Double)) < 1e-6)
         let reference = entry["trees"] as! [[String: Any]]
         #expect(model.trees.count == reference.count)
         for (t, (tree, expected)) in zip(model.trees, reference).enumerated() {
-            let left = (expected["left_children"] as! [Int]).map(Int32.init)
-            #expect(tree.leftChildren == left, "tree \(t) shape")
-            guard tree.leftChildren == left else { continue }
-            let indices = (expected["split_indices"] as! [Int]).map(Int32.init)
-            let conditions = (expected["split_conditions"] as! [Double]).map(Float.init)
-            let defaults = (expected["default_left"] as! [Int]).map { $0 != 0 }
-            for n in 0..<tree.nodeCount {
-                if tree.isLeaf(n) {
-                    #expect(abs(tree.splitConditions[n] - conditions[n]) <= 1e-5 * max(1, abs(conditions[n])), "tree \(t) leaf \(n)")
-                } else {
-                    #expect(tree.splitIndices[n] == indices[n], "tree \(t) node \(n) feature")
-                    #expect(tree.splitConditions[n] == conditions[n], "tree \(t) node \(n) threshold")
-                    #expect(tree.defaultLeft[n] == defaults[n], "tree \(t) node \(n) missing direction")
+            let ours = Self.breadthFirst(left: tree.leftChildren, right: tree.rightChildren, indices: tree.splitIndices,
+                                         conditions: tree.splitConditions, defaults: tree.defaultLeft)
+            let theirs = Self.breadthFirst(left: (expected["left_children"] as! [Int]).map(Int32.init),
+                                           right: (expected["right_children"] as! [Int]).map(Int32.init),
+                                           indices: (expected["split_indices"] as! [Int]).map(Int32.init),
+                                           conditions: (expected["split_conditions"] as! [Double]).map(Float.init),
+                                           defaults: (expected["default_left"] as! [Int]).map { $0 != 0 })
+            #expect(ours.count == theirs.count, "case \(caseIndex) tree \(t): \(ours) vs \(theirs)")
+            for (a, b) in zip(ours, theirs) {
+                switch (a, b) {
+                case (.leaf(let x), .leaf(let y)):
+                    #expect(abs(x - y) <= 2e-5 * max(1, abs(y)), "case \(caseIndex) tree \(t): leaf \(x) vs \(y)")
+                default:
+                    #expect(a == b, "case \(caseIndex) tree \(t): \(a) vs \(b)")
                 }
             }
         }

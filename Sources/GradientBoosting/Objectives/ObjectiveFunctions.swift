@@ -47,6 +47,13 @@ enum ObjectiveFunctions {
 
     /// `base_score` estimated from the labels as XGBoost ≥ 2 does (see `BoostingParameters.baseScore`).
     static func estimateBaseScore(objective: Objective, labels: [Float], weights: [Float]?) -> Double {
+        let logistic = objective.kind == .logistic || objective.kind == .binaryLogistic || objective.kind == .binaryLogitRaw
+        if logistic && objective.scalePositiveWeight != 1 {
+            // With scale_pos_weight XGBoost takes one Newton step from a zero margin instead of
+            // the label mean, and reports its sigmoid.
+            let step = newtonStepFromZero(objective: objective, labels: labels, weights: weights)
+            return min(max(1 / (1 + exp(-step)), 1e-6), 1 - 1e-6)
+        }
         switch objective.kind {
         case .squaredError, .logistic, .binaryLogistic, .binaryLogitRaw, .countPoisson, .gamma, .tweedie:
             var sum = 0.0, total = 0.0
@@ -65,23 +72,27 @@ enum ObjectiveFunctions {
         case .quantileError:
             return weightedQuantile(labels.map(Double.init), weights: weights, alpha: objective.quantileAlpha)
         case .pseudoHuberError, .squaredLogError:
-            // One Newton step from a zero margin.
-            let n = labels.count
-            var margins = [Float](repeating: 0, count: n)
-            var pairs = [Float](repeating: 0, count: 2 * n)
-            margins.withUnsafeMutableBufferPointer { m in
-                pairs.withUnsafeMutableBufferPointer { p in
-                    gradients(objective: objective, margins: UnsafeBufferPointer(m), labels: labels, weights: weights, into: p)
-                }
-            }
-            var g = 0.0, h = 0.0
-            for i in 0..<n { g += Double(pairs[2 * i]); h += Double(pairs[2 * i + 1]) }
-            return h > 0 ? -g / h : 0
+            return newtonStepFromZero(objective: objective, labels: labels, weights: weights)
         case .binaryHinge:
             return 0
         case .multiSoftmax, .multiSoftprob:
             return 0.5
         }
+    }
+
+    /// −Σg / Σh at margin 0: the margin one Newton step from zero reaches.
+    private static func newtonStepFromZero(objective: Objective, labels: [Float], weights: [Float]?) -> Double {
+        let n = labels.count
+        let margins = [Float](repeating: 0, count: n)
+        var pairs = [Float](repeating: 0, count: 2 * n)
+        margins.withUnsafeBufferPointer { m in
+            pairs.withUnsafeMutableBufferPointer { p in
+                gradients(objective: objective, margins: m, labels: labels, weights: weights, into: p)
+            }
+        }
+        var g = 0.0, h = 0.0
+        for i in 0..<n { g += Double(pairs[2 * i]); h += Double(pairs[2 * i + 1]) }
+        return h > 0 ? -g / h : 0
     }
 
     /// The margin a `base_score` stands for: the logit for logistic objectives, the log for the

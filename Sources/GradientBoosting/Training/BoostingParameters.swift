@@ -49,7 +49,8 @@ public struct BoostingParameters: Sendable, Equatable {
     public var maxBin: Int = 256
     /// `base_score`, in the objective's output space (a probability for logistic objectives).
     /// `nil` estimates it from the training labels as XGBoost ≥ 2 does: the weighted mean of the
-    /// labels for squared-error, logistic, Poisson, gamma and Tweedie objectives, the weighted
+    /// labels for squared-error, logistic, Poisson, gamma and Tweedie objectives (for logistic ones
+    /// with `scale_pos_weight` ≠ 1, the sigmoid of one Newton step from a zero margin), the weighted
     /// median (quantile) for absolute (quantile) error, one Newton step from a zero margin for
     /// pseudo-Huber and squared-log error, 0 for hinge and 0.5 for the multi-class objectives
     /// (where a common shift of all margins does not change the softmax).
