@@ -175,30 +175,47 @@ X = np.clip(X, -3, 3).astype(np.float32)
 X[rng.random(X.shape) < 0.1] = np.nan
 f = np.sin(2 * np.nan_to_num(X[:, 0])) + np.nan_to_num(X[:, 1]) * np.nan_to_num(X[:, 2]) + np.where(np.isnan(X[:, 3]), 1.0, 0.0)
 exact = {"xgboost": xgb.__version__, "cases": []}
-labels = {"reg:squarederror": (2 * f + rng.normal(0, 0.3, 1500)).astype(np.float32),
-          "binary:logistic": (rng.random(1500) < 1 / (1 + np.exp(-2 * f))).astype(np.float32)}
-write_csv("exact.csv", X, labels["reg:squarederror"])
-with open(os.path.join(OUT, "exact-binary-labels.csv"), "w") as fh:
-    fh.write("\n".join("%g" % v for v in labels["binary:logistic"]) + "\n")
+reg = (2 * f + rng.normal(0, 0.3, 1500)).astype(np.float32)
+labels = {
+    "regression": reg,
+    "binary": (rng.random(1500) < 1 / (1 + np.exp(-2 * f))).astype(np.float32),
+    "count": rng.poisson(np.exp(0.4 * f)).astype(np.float32),
+    "positive": rng.gamma(2.0, np.exp(0.3 * f) / 2).astype(np.float32) + 0.01,
+    "classes": np.digitize(f + rng.normal(0, 0.3, 1500), [-0.5, 0.8]).astype(np.float32),
+}
+write_csv("exact.csv", X, reg)
+for name, y in labels.items():
+    with open(os.path.join(OUT, "exact-labels-%s.csv" % name), "w") as fh:
+        fh.write("\n".join("%.9g" % v for v in y) + "\n")
 exact_settings = [
-    ("reg:squarederror", {}),
-    ("binary:logistic", {}),
-    ("reg:squarederror", {"grow_policy": "lossguide", "max_depth": 0, "max_leaves": 9}),
-    ("reg:squarederror", {"alpha": 0.7, "lambda": 2.0, "gamma": 3.0, "max_delta_step": 0.8, "min_child_weight": 4.0}),
-    ("reg:squarederror", {"monotone_constraints": "(1,0,-1,0,0,0)"}),
-    ("binary:logistic", {"scale_pos_weight": 2.5, "max_depth": 3}),
+    ("regression", "reg:squarederror", {}),
+    ("binary", "binary:logistic", {}),
+    ("regression", "reg:squarederror", {"grow_policy": "lossguide", "max_depth": 0, "max_leaves": 9}),
+    ("regression", "reg:squarederror", {"alpha": 0.7, "lambda": 2.0, "gamma": 3.0, "max_delta_step": 0.8, "min_child_weight": 4.0}),
+    ("regression", "reg:squarederror", {"monotone_constraints": "(1,0,-1,0,0,0)"}),
+    ("binary", "binary:logistic", {"scale_pos_weight": 2.5, "max_depth": 3}),
+    ("regression", "reg:squarederror", {"interaction_constraints": "[[0, 1], [2, 3, 4, 5]]"}),
+    ("regression", "reg:pseudohubererror", {"huber_slope": 1.5}),
+    ("regression", "reg:absoluteerror", {}),
+    ("regression", "reg:quantileerror", {"quantile_alpha": 0.3}),
+    ("binary", "binary:hinge", {}),
+    ("binary", "reg:logistic", {}),
+    ("count", "count:poisson", {}),
+    ("positive", "reg:gamma", {}),
+    ("count", "reg:tweedie", {"tweedie_variance_power": 1.4}),
+    ("classes", "multi:softprob", {"num_class": 3, "base_score": 0.5}),
 ]
-for objective, extra in exact_settings:
-    y = labels[objective]
+for labels_name, objective, extra in exact_settings:
+    y = labels[labels_name]
     params = {"objective": objective, "tree_method": "hist", "max_bin": 256, "eta": 0.3, "max_depth": 4, "lambda": 1.0,
               "min_child_weight": 1.0, "seed": 0}
     params.update(extra)
     booster = xgb.train(params, xgb.DMatrix(X, label=y), 5)
     model = json.loads(booster.save_raw("json"))
     trees = model["learner"]["gradient_booster"]["model"]["trees"]
+    base = json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]").split(",")[0]
     exact["cases"].append({
-        "objective": objective, "rounds": 5, "params": params,
-        "baseScore": float(json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]")),
+        "labels": labels_name, "objective": objective, "rounds": 5, "params": params, "baseScore": float(base),
         "trees": [{k: t[k] for k in ("left_children", "right_children", "split_indices", "split_conditions", "default_left", "base_weights")} for t in trees],
     })
 with open(os.path.join(OUT, "exact.json"), "w") as fh:

@@ -6,7 +6,9 @@ import Testing
 /// On data with few distinct values per feature, xgboost (`hist`) and this trainer cut every
 /// feature at its distinct values, so they must grow the same trees: same split features,
 /// thresholds and missing-value directions, same leaf values up to float rounding
-/// (Fixtures/engine/exact.json, written by scripts/make_gbdt_metric_fixtures.py).
+/// (Fixtures/engine/exact.json, written by scripts/make_gbdt_metric_fixtures.py). Covers every
+/// objective, lossguide, L1/L2, gamma, max_delta_step, min_child_weight, monotone and interaction
+/// constraints and scale_pos_weight.
 @Suite struct TrainingExactTests {
     /// One node in breadth-first order: (feature, threshold, default left) or a leaf value.
     enum Node: Equatable, CustomStringConvertible {
@@ -40,7 +42,7 @@ import Testing
         return Array((fixture["cases"] as! [[String: Any]]).indices)
     }()
 
-    @Test func fixtureHasEveryCase() { #expect(Self.cases.count == 6) }
+    @Test func fixtureHasEveryCase() { #expect(Self.cases.count == 16) }
 
     @Test(arguments: cases)
     func growsTheTreesXGBoostGrows(caseIndex: Int) throws {
@@ -49,24 +51,33 @@ import Testing
         let objectiveName = entry["objective"] as! String
         func number(_ key: String) -> Double? { (params[key] as? Double) ?? (params[key] as? Int).map(Double.init) }
         var (data, _) = try EngineFixtures.split("exact.csv", trainRows: 1500)
-        if objectiveName == "binary:logistic" {
-            let text = try String(contentsOf: EngineFixtures.root.appendingPathComponent("exact-binary-labels.csv"), encoding: .utf8)
-            data.labels = text.split(separator: "\n").map { Float(String($0))! }
-        }
-        let objective = Objective(kind: Objective.Kind(rawValue: objectiveName)!, scalePositiveWeight: number("scale_pos_weight") ?? 1)
+        let labelFile = "exact-labels-\(entry["labels"] as! String).csv"
+        let text = try String(contentsOf: EngineFixtures.root.appendingPathComponent(labelFile), encoding: .utf8)
+        data.labels = text.split(separator: "\n").map { Float(String($0))! }
+        let kind = Objective.Kind(rawValue: objectiveName)!
+        let objective = Objective(kind: kind, classCount: Int(number("num_class") ?? 1), scalePositiveWeight: number("scale_pos_weight") ?? 1,
+                                  huberSlope: number("huber_slope") ?? 1, quantileAlpha: number("quantile_alpha") ?? 0.5,
+                                  tweedieVariancePower: number("tweedie_variance_power") ?? 1.5,
+                                  maxDeltaStep: kind == .countPoisson ? 0.7 : 0)
         var p = BoostingParameters(objective: objective, rounds: entry["rounds"] as! Int)
         p.eta = number("eta")!
         p.maxDepth = Int(number("max_depth")!)
         p.lambda = number("lambda") ?? 1
         p.alpha = number("alpha") ?? 0
         p.gamma = number("gamma") ?? 0
-        p.maxDeltaStep = number("max_delta_step") ?? 0
+        // XGBoost applies its Poisson default max_delta_step of 0.7 to the trees as well.
+        p.maxDeltaStep = number("max_delta_step") ?? (kind == .countPoisson ? 0.7 : 0)
         p.minChildWeight = number("min_child_weight") ?? 1
         if let policy = params["grow_policy"] as? String { p.growPolicy = GrowPolicy(rawValue: policy)! }
         p.maxLeaves = Int(number("max_leaves") ?? 0)
         if let text = params["monotone_constraints"] as? String {
             p.monotoneConstraints = text.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",").map { Int($0)! }
         }
+        if let text = params["interaction_constraints"] as? String {
+            let inner = text.replacingOccurrences(of: " ", with: "").dropFirst(2).dropLast(2)
+            p.interactionConstraints = inner.components(separatedBy: "],[").map { $0.split(separator: ",").map { Int($0)! } }
+        }
+        p.baseScore = number("base_score")
         let model = try BoostingTrainer(parameters: p).fit(data)
         #expect(abs(model.baseScore - (entry["baseScore"] as! Double)) < 1e-6)
         let reference = entry["trees"] as! [[String: Any]]

@@ -74,7 +74,9 @@ enum ObjectiveFunctions {
         case .pseudoHuberError, .squaredLogError:
             return newtonStepFromZero(objective: objective, labels: labels, weights: weights)
         case .binaryHinge:
-            return 0
+            // XGBoost stores the intercept in output space, and hinge's output is 0/1: one
+            // Newton step from 0, then 1 if it is positive, else 0.
+            return newtonStepFromZero(objective: objective, labels: labels, weights: weights) > 0 ? 1 : 0
         case .multiSoftmax, .multiSoftprob:
             return 0.5
         }
