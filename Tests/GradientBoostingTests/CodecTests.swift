@@ -40,9 +40,10 @@ struct CodecTests {
         }
     }
 
-    @Test("the UBJSON model (xgboost's default format) reads the same as its JSON twin")
-    func ubjson() throws {
-        let fixture = ModelFixture.named("x3-binary-logistic")
+    @Test("UBJSON models (xgboost's default format since 2.0) read the same as their JSON twins",
+          arguments: ["x1-binary-logistic", "x2-binary-logistic", "x3-binary-logistic"])
+    func ubjson(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
         let fromJSON = try fixture.ensemble()
         let fromUBJSON = try TreeEnsemble(xgboostJSON: try fixture.data("model.ubj"))
         #expect(fromUBJSON == fromJSON)
