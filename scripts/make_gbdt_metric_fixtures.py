@@ -204,13 +204,22 @@ exact_settings = [
     ("positive", "reg:gamma", {}),
     ("count", "reg:tweedie", {"tweedie_variance_power": 1.4}),
     ("classes", "multi:softprob", {"num_class": 3, "base_score": 0.5}),
+    ("positive", "reg:squaredlogerror", {}),
+    ("binary", "binary:logitraw", {}),
+    ("regression", "reg:squarederror", {"weighted": True}),
+    ("binary", "binary:logistic", {"weighted": True, "max_depth": 3}),
 ]
+weights = rng.uniform(0.2, 3.0, 1500).astype(np.float32)
+with open(os.path.join(OUT, "exact-weights.csv"), "w") as fh:
+    fh.write("\n".join("%.9g" % v for v in weights) + "\n")
 for labels_name, objective, extra in exact_settings:
     y = labels[labels_name]
     params = {"objective": objective, "tree_method": "hist", "max_bin": 256, "eta": 0.3, "max_depth": 4, "lambda": 1.0,
               "min_child_weight": 1.0, "seed": 0}
     params.update(extra)
-    booster = xgb.train(params, xgb.DMatrix(X, label=y), 5)
+    weighted = params.pop("weighted", False)
+    booster = xgb.train(params, xgb.DMatrix(X, label=y, weight=weights if weighted else None), 5)
+    params["weighted"] = weighted
     model = json.loads(booster.save_raw("json"))
     trees = model["learner"]["gradient_booster"]["model"]["trees"]
     base = json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]").split(",")[0]

@@ -8,7 +8,7 @@ import Testing
 /// thresholds and missing-value directions, same leaf values up to float rounding
 /// (Fixtures/engine/exact.json, written by scripts/make_gbdt_metric_fixtures.py). Covers every
 /// objective, lossguide, L1/L2, gamma, max_delta_step, min_child_weight, monotone and interaction
-/// constraints and scale_pos_weight.
+/// constraints, scale_pos_weight and row weights.
 @Suite struct TrainingExactTests {
     /// One node in breadth-first order: (feature, threshold, default left) or a leaf value.
     enum Node: Equatable, CustomStringConvertible {
@@ -42,7 +42,7 @@ import Testing
         return Array((fixture["cases"] as! [[String: Any]]).indices)
     }()
 
-    @Test func fixtureHasEveryCase() { #expect(Self.cases.count == 16) }
+    @Test func fixtureHasEveryCase() { #expect(Self.cases.count == 20) }
 
     @Test(arguments: cases)
     func growsTheTreesXGBoostGrows(caseIndex: Int) throws {
@@ -54,6 +54,10 @@ import Testing
         let labelFile = "exact-labels-\(entry["labels"] as! String).csv"
         let text = try String(contentsOf: EngineFixtures.root.appendingPathComponent(labelFile), encoding: .utf8)
         data.labels = text.split(separator: "\n").map { Float(String($0))! }
+        if params["weighted"] as? Bool == true {
+            let weights = try String(contentsOf: EngineFixtures.root.appendingPathComponent("exact-weights.csv"), encoding: .utf8)
+            data.weights = weights.split(separator: "\n").map { Float(String($0))! }
+        }
         let kind = Objective.Kind(rawValue: objectiveName)!
         let objective = Objective(kind: kind, classCount: Int(number("num_class") ?? 1), scalePositiveWeight: number("scale_pos_weight") ?? 1,
                                   huberSlope: number("huber_slope") ?? 1, quantileAlpha: number("quantile_alpha") ?? 0.5,

@@ -97,13 +97,14 @@ enum ObjectiveFunctions {
         return h > 0 ? -g / h : 0
     }
 
-    /// The margin a `base_score` stands for: the logit for logistic objectives, the log for the
-    /// log-link objectives (Poisson, gamma, Tweedie), the value itself otherwise.
+    /// The margin a `base_score` stands for: the logit for `binary:logistic` and `reg:logistic`,
+    /// the log for the log-link objectives (Poisson, gamma, Tweedie), the value itself otherwise
+    /// (also for `binary:logitraw`, as XGBoost does).
     ///
     /// - Throws: `OptmlError.user` when the score is outside the link's domain.
     static func baseMargin(objective: Objective, baseScore: Double) throws -> Float {
         switch objective.kind {
-        case .logistic, .binaryLogistic, .binaryLogitRaw:
+        case .logistic, .binaryLogistic:
             guard baseScore > 0 && baseScore < 1 else {
                 throw OptmlError.user("Hyperparameter base_score: \(baseScore) is not in (0, 1); objective '\(objective.kind.rawValue)' needs a probability (base_score must be in (0,1) for logistic loss).")
             }
