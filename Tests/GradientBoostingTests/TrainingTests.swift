@@ -64,8 +64,8 @@ import Testing
     }
 
     @Test func twoThreadsGrowTheSameTreesAsOne() throws {
-        // 40 000 rows so that node histograms are split across threads.
-        let data = SyntheticData.binary(rows: 40_000, features: 6, seed: 9)
+        // 70 000 rows so that gradients, partitions and node histograms are split across threads.
+        let data = SyntheticData.binary(rows: 70_000, features: 6, seed: 9)
         var p = BoostingParameters(objective: Objective(kind: .binaryLogistic), rounds: 3)
         let one = try BoostingTrainer(parameters: p).fit(data)
         p.threads = 2

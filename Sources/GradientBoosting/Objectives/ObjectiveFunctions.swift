@@ -126,35 +126,43 @@ enum ObjectiveFunctions {
     /// - Parameters:
     ///   - margins: row-major `rows × outputGroups` margins.
     ///   - out: for group `k`, row `i`: gradient at `2 * (k * rows + i)`, hessian right after it.
+    ///   - threads: rows are split into this many contiguous blocks computed concurrently.
     static func gradients(objective: Objective, margins: UnsafeBufferPointer<Float>, labels: [Float], weights: [Float]?,
-                          into out: UnsafeMutableBufferPointer<Float>) {
+                          into out: UnsafeMutableBufferPointer<Float>, threads: Int = 1) {
         let n = labels.count
+        let blocks = n >= 65_536 ? max(1, threads) : 1
         labels.withUnsafeBufferPointer { y in
             if let weights {
                 weights.withUnsafeBufferPointer { w in
-                    fill(objective: objective, n: n, margins: margins, y: y, w: w.baseAddress, out: out)
+                    ParallelRunner.forEach(count: blocks, threads: blocks) { b in
+                        fill(objective: objective, n: n, rows: (n * b / blocks)..<(n * (b + 1) / blocks), margins: margins, y: y,
+                             w: w.baseAddress, out: out)
+                    }
                 }
             } else {
-                fill(objective: objective, n: n, margins: margins, y: y, w: nil, out: out)
+                ParallelRunner.forEach(count: blocks, threads: blocks) { b in
+                    fill(objective: objective, n: n, rows: (n * b / blocks)..<(n * (b + 1) / blocks), margins: margins, y: y, w: nil,
+                         out: out)
+                }
             }
         }
     }
 
-    private static func fill(objective: Objective, n: Int, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
+    private static func fill(objective: Objective, n: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
                              w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
         let k = objective.outputGroups
         if k > 1 {
-            softmaxGradients(classes: k, n: n, margins: margins, y: y, w: w, out: out)
+            softmaxGradients(classes: k, n: n, rows: rows, margins: margins, y: y, w: w, out: out)
             return
         }
         @inline(__always) func each(_ body: (Float, Float) -> (Float, Float)) {
             if let w {
-                for i in 0..<n {
+                for i in rows {
                     let (g, h) = body(margins[i], y[i])
                     out[2 * i] = g * w[i]; out[2 * i + 1] = h * w[i]
                 }
             } else {
-                for i in 0..<n {
+                for i in rows {
                     let (g, h) = body(margins[i], y[i])
                     out[2 * i] = g; out[2 * i + 1] = h
                 }
@@ -215,11 +223,11 @@ enum ObjectiveFunctions {
         }
     }
 
-    private static func softmaxGradients(classes k: Int, n: Int, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
-                                         w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
+    private static func softmaxGradients(classes k: Int, n: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Float>,
+                                         y: UnsafeBufferPointer<Float>, w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
         var probabilities = [Float](repeating: 0, count: k)
         probabilities.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
+            for i in rows {
                 softmax(UnsafeBufferPointer(rebasing: margins[(i * k)..<(i * k + k)]), into: p)
                 let label = Int(y[i])
                 let weight = w?[i] ?? 1

@@ -77,7 +77,8 @@ public struct BoostingTrainer: Sendable {
             }
             margins.withUnsafeBufferPointer { m in
                 gradientPairs.withUnsafeMutableBufferPointer { out in
-                    ObjectiveFunctions.gradients(objective: objective, margins: m, labels: train.labels, weights: train.weights, into: out)
+                    ObjectiveFunctions.gradients(objective: objective, margins: m, labels: train.labels, weights: train.weights, into: out,
+                                                 threads: p.threads)
                 }
             }
             // Margins as they were before this round: the leaf refresh of absolute and quantile
