@@ -113,6 +113,15 @@ def main():
     save_case("reg-gamma", train({"objective": "reg:gamma", "max_depth": 3}, x, positive, 12), xt)
     save_case("binary-hinge", train({"objective": "binary:hinge", "max_depth": 3}, x, yb, 8), xt)
 
+    # The remaining objectives, small models (reg:absoluteerror and reg:quantileerror need xgboost >= 2).
+    save_case("reg-logistic", train({"objective": "reg:logistic", "max_depth": 3}, x, yb, 6), xt)
+    save_case("binary-logitraw", train({"objective": "binary:logitraw", "max_depth": 3}, x, yb, 6), xt)
+    save_case("reg-pseudohubererror", train({"objective": "reg:pseudohubererror", "huber_slope": 2.0, "max_depth": 3}, x, yr, 6), xt)
+    save_case("reg-squaredlogerror", train({"objective": "reg:squaredlogerror", "max_depth": 3}, x, positive, 6), xt)
+    if int(xgb.__version__.split(".")[0]) >= 2:
+        save_case("reg-absoluteerror", train({"objective": "reg:absoluteerror", "max_depth": 3}, x, yr, 6), xt)
+        save_case("reg-quantileerror", train({"objective": "reg:quantileerror", "quantile_alpha": 0.8, "max_depth": 3}, x, yr, 6), xt)
+
     # Missing values in training and prediction: learned default directions.
     xm, zm, rngm = data(3, 800, missing=0.25)
     xmt, _, _ = data(4, 150, missing=0.25)

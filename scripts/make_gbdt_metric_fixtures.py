@@ -109,6 +109,7 @@ with open(os.path.join(OUT, "metrics.json"), "w") as fh:
 
 # Training data sets.
 def make(kind, rows=3000, d=10, missing=0.0):
+    """Seeded features with a nonlinear signal f; the label is drawn from f by `kind`."""
     X = rng.normal(size=(rows, d)).astype(np.float32)
     X[:, 3] = np.round(X[:, 3] * 2) / 2           # a feature with few distinct values
     f = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + 0.5 * np.abs(X[:, 3]) + 0.3 * X[:, 4]
@@ -119,6 +120,11 @@ def make(kind, rows=3000, d=10, missing=0.0):
         X[mask] = np.nan
     if kind == "binary":
         y = (rng.random(rows) < 1 / (1 + np.exp(-2 * f))).astype(np.float32)
+    elif kind == "count":
+        y = rng.poisson(np.exp(0.5 * f)).astype(np.float32)
+    elif kind == "multiclass":
+        z = f + rng.normal(0, 0.5, rows)
+        y = np.digitize(z, np.quantile(z, [0.33, 0.66])).astype(np.float32)
     else:
         y = (3 + 2 * f + rng.normal(0, 0.5, rows)).astype(np.float32)
     return X, y
@@ -132,7 +138,8 @@ def write_csv(name, X, y):
 
 
 training = {"xgboost": xgb.__version__, "trainRows": 2000, "cases": []}
-sets = {"binary": make("binary"), "regression": make("regression"), "missing": make("binary", missing=0.15)}
+sets = {"binary": make("binary"), "regression": make("regression"), "missing": make("binary", missing=0.15),
+        "count": make("count"), "multiclass": make("multiclass")}
 for name, (X, y) in sets.items():
     write_csv("train-%s.csv" % name, X, y)
 settings = [
@@ -142,6 +149,9 @@ settings = [
     ("binary", {"objective": "binary:logistic", "eval_metric": "auc", "grow_policy": "lossguide", "max_leaves": 16, "max_depth": 0}, 50),
     ("regression", {"objective": "reg:squarederror", "eval_metric": "rmse", "subsample": 0.7, "colsample_bytree": 0.8, "lambda": 3, "alpha": 0.5, "gamma": 0.1}, 50),
     ("regression", {"objective": "reg:absoluteerror", "eval_metric": "mae"}, 50),
+    ("count", {"objective": "count:poisson", "eval_metric": "poisson-nloglik"}, 50),
+    ("multiclass", {"objective": "multi:softprob", "num_class": 3, "eval_metric": "mlogloss"}, 30),
+    ("regression", {"objective": "reg:squarederror", "eval_metric": "rmse", "max_depth": 4, "min_child_weight": 5, "max_delta_step": 0.5, "colsample_bylevel": 0.7, "colsample_bynode": 0.8}, 60),
 ]
 for data, params, rounds in settings:
     X, y = sets[data]
@@ -156,4 +166,67 @@ for data, params, rounds in settings:
                               "test": log["test"][metric][-1]})
 with open(os.path.join(OUT, "training.json"), "w") as fh:
     json.dump(training, fh, indent=1)
+
+# Exact agreement: with at most 255 distinct values per feature both sides cut at the distinct
+# values themselves, so the trees must be the same (split features, thresholds, default
+# directions, leaf values).
+X = np.round(rng.normal(size=(1500, 6)) * 4) / 4              # steps of 0.25: about 30 distinct values
+X = np.clip(X, -3, 3).astype(np.float32)
+X[rng.random(X.shape) < 0.1] = np.nan
+f = np.sin(2 * np.nan_to_num(X[:, 0])) + np.nan_to_num(X[:, 1]) * np.nan_to_num(X[:, 2]) + np.where(np.isnan(X[:, 3]), 1.0, 0.0)
+exact = {"xgboost": xgb.__version__, "cases": []}
+reg = (2 * f + rng.normal(0, 0.3, 1500)).astype(np.float32)
+labels = {
+    "regression": reg,
+    "binary": (rng.random(1500) < 1 / (1 + np.exp(-2 * f))).astype(np.float32),
+    "count": rng.poisson(np.exp(0.4 * f)).astype(np.float32),
+    "positive": rng.gamma(2.0, np.exp(0.3 * f) / 2).astype(np.float32) + 0.01,
+    "classes": np.digitize(f + rng.normal(0, 0.3, 1500), [-0.5, 0.8]).astype(np.float32),
+}
+write_csv("exact.csv", X, reg)
+for name, y in labels.items():
+    with open(os.path.join(OUT, "exact-labels-%s.csv" % name), "w") as fh:
+        fh.write("\n".join("%.9g" % v for v in y) + "\n")
+exact_settings = [
+    ("regression", "reg:squarederror", {}),
+    ("binary", "binary:logistic", {}),
+    ("regression", "reg:squarederror", {"grow_policy": "lossguide", "max_depth": 0, "max_leaves": 9}),
+    ("regression", "reg:squarederror", {"alpha": 0.7, "lambda": 2.0, "gamma": 3.0, "max_delta_step": 0.8, "min_child_weight": 4.0}),
+    ("regression", "reg:squarederror", {"monotone_constraints": "(1,0,-1,0,0,0)"}),
+    ("binary", "binary:logistic", {"scale_pos_weight": 2.5, "max_depth": 3}),
+    ("regression", "reg:squarederror", {"interaction_constraints": "[[0, 1], [2, 3, 4, 5]]"}),
+    ("regression", "reg:pseudohubererror", {"huber_slope": 1.5}),
+    ("regression", "reg:absoluteerror", {}),
+    ("regression", "reg:quantileerror", {"quantile_alpha": 0.3}),
+    ("binary", "binary:hinge", {}),
+    ("binary", "reg:logistic", {}),
+    ("count", "count:poisson", {}),
+    ("positive", "reg:gamma", {}),
+    ("count", "reg:tweedie", {"tweedie_variance_power": 1.4}),
+    ("classes", "multi:softprob", {"num_class": 3, "base_score": 0.5}),
+    ("positive", "reg:squaredlogerror", {}),
+    ("binary", "binary:logitraw", {}),
+    ("regression", "reg:squarederror", {"weighted": True}),
+    ("binary", "binary:logistic", {"weighted": True, "max_depth": 3}),
+]
+weights = rng.uniform(0.2, 3.0, 1500).astype(np.float32)
+with open(os.path.join(OUT, "exact-weights.csv"), "w") as fh:
+    fh.write("\n".join("%.9g" % v for v in weights) + "\n")
+for labels_name, objective, extra in exact_settings:
+    y = labels[labels_name]
+    params = {"objective": objective, "tree_method": "hist", "max_bin": 256, "eta": 0.3, "max_depth": 4, "lambda": 1.0,
+              "min_child_weight": 1.0, "seed": 0}
+    params.update(extra)
+    weighted = params.pop("weighted", False)
+    booster = xgb.train(params, xgb.DMatrix(X, label=y, weight=weights if weighted else None), 5)
+    params["weighted"] = weighted
+    model = json.loads(booster.save_raw("json"))
+    trees = model["learner"]["gradient_booster"]["model"]["trees"]
+    base = json.loads(booster.save_config())["learner"]["learner_model_param"]["base_score"].strip("[]").split(",")[0]
+    exact["cases"].append({
+        "labels": labels_name, "objective": objective, "rounds": 5, "params": params, "baseScore": float(base),
+        "trees": [{k: t[k] for k in ("left_children", "right_children", "split_indices", "split_conditions", "default_left", "base_weights")} for t in trees],
+    })
+with open(os.path.join(OUT, "exact.json"), "w") as fh:
+    json.dump(exact, fh)
 print("wrote", OUT)

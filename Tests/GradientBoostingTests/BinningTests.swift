@@ -56,3 +56,19 @@ import Testing
         #expect(RadixSort.descendingOrder(values) == expected)
     }
 }
+
+@Suite struct WeightedCutTests {
+    @Test func weightedQuantilesFollowTheWeightsAndIgnoreZeroWeightRows() {
+        // Values 0..<1000; rows from 500 on weigh 0, rows below 250 weigh 3.
+        let n = 1000
+        let m = DenseMatrix(rows: n, columns: 1, storage: (0..<n).map { Float($0) })
+        let weights: [Float] = (0..<n).map { $0 >= 500 ? 0 : ($0 < 250 ? 3 : 1) }
+        let cuts = BinCuts.compute(features: m, weights: weights, maxBin: 8, seed: 0, threads: 1)
+        let values = Array(cuts.values.dropLast())
+        #expect(values.count == 7)
+        #expect(values.allSatisfy { $0 < 500 })
+        // Three quarters of the weight lies below 250: six of the seven inner cuts do too.
+        #expect(values.filter { $0 < 250 }.count == 6)
+        #expect(cuts.values.last! > 499)
+    }
+}

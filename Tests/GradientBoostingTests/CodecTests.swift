@@ -40,9 +40,10 @@ struct CodecTests {
         }
     }
 
-    @Test("the UBJSON model (xgboost's default format) reads the same as its JSON twin")
-    func ubjson() throws {
-        let fixture = ModelFixture.named("x3-binary-logistic")
+    @Test("UBJSON models (xgboost's default format since 2.0) read the same as their JSON twins",
+          arguments: ["x1-binary-logistic", "x2-binary-logistic", "x3-binary-logistic"])
+    func ubjson(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
         let fromJSON = try fixture.ensemble()
         let fromUBJSON = try TreeEnsemble(xgboostJSON: try fixture.data("model.ubj"))
         #expect(fromUBJSON == fromJSON)
@@ -102,6 +103,31 @@ struct CodecTests {
         let pretty = compact.replacingOccurrences(of: "{", with: "{\n  ").replacingOccurrences(of: ",", with: " ,\r\n\t")
             .replacingOccurrences(of: "\":", with: "\" : ").replacingOccurrences(of: "}", with: "\n}")
         #expect(try TreeEnsemble(xgboostJSON: Data(("\n " + pretty + "\n").utf8)) == fixture.ensemble())
+    }
+
+    @Test("truncated or corrupted model files give errors, never crashes")
+    func corruptFiles() throws {
+        for (name, file) in [("x2-binary-logistic", "model.json"), ("x3-binary-logistic", "model.ubj")] {
+            let bytes = [UInt8](try ModelFixture.named(name).data(file))
+            for cut in stride(from: 0, to: bytes.count, by: 211) {
+                #expect(throws: OptmlError.self) { try TreeEnsemble(xgboostJSON: Data(bytes[0..<cut])) }
+            }
+            // Seeded byte flips: each must load (and compile for prediction) or throw a user error.
+            var rng = SeededGenerator(seed: 5)
+            for _ in 0..<300 {
+                var damaged = bytes
+                for _ in 0..<3 { damaged[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+                do {
+                    let e = try TreeEnsemble(xgboostJSON: Data(damaged))
+                    if let forest = try? CompiledForest(e), forest.featureCount == 6 {
+                        #expect(forest.predict(DenseMatrix(rows: 2, columns: 6, storage: [0, 1, .nan, -1, 2, 0.5, 3, -2, 1, .nan, 0, 1])).count
+                                == 2 * e.objective.predictionWidth)
+                    }
+                } catch let error as OptmlError {
+                    #expect(error.kind == .user)
+                }
+            }
+        }
     }
 
     // MARK: Models that cannot be loaded, with their messages.

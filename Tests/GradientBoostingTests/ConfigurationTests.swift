@@ -214,3 +214,40 @@ struct ConfigurationTests {
         #expect(trainAUC.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) == nil)
     }
 }
+
+@Suite("XGBoost tuning metric and metric lines")
+struct ConfigurationMetricLineTests {
+    func config(_ raw: [String: String], tuning: String?) throws -> XGBoostConfig {
+        try XGBoostConfig(XGBoostHyperparameters.table.validate(raw), tuningObjectiveMetric: tuning)
+    }
+
+    @Test("the tuning job's metric goes last in eval_metric, so early stopping watches it")
+    func tuningMetricLast() throws {
+        let base = ["num_round": "5", "objective": "binary:logistic"]
+        #expect(try config(base.merging(["eval_metric": "auc,logloss"]) { $1 }, tuning: "validation:auc").evalMetricNames == ["logloss", "auc"])
+        #expect(try config(base.merging(["eval_metric": "logloss"]) { $1 }, tuning: "validation:error").parameters.evalMetrics == [.logloss, .error(threshold: 0.5)])
+        #expect(try config(base, tuning: "validation:auc").evalMetricNames == ["auc"])
+        #expect(try config(base, tuning: nil).evalMetricNames.isEmpty)
+        #expect(throws: OptmlError.user("Hyperparameter _tuning_objective_metric: validation:acu is not a metric of this algorithm. Did you mean 'validation:auc'? Expecting train:<metric> or validation:<metric>, e.g. validation:auc.")) {
+            try config(base, tuning: "validation:acu")
+        }
+        #expect(throws: OptmlError.user("Metric 'auc' can only be applied for classification and ranking problems.")) {
+            try config(["num_round": "5"], tuning: "validation:auc")
+        }
+    }
+
+    @Test("per-round lines as XGBoost prints them, and the metric regexes capture them")
+    func lines() throws {
+        let line = XGBoostMetricLine.format(round: 12, results: [
+            (data: "train", metric: "rmse", value: 18.969404), (data: "validation", metric: "rmse", value: 20.953549),
+            (data: "validation", metric: "error@0.7", value: 0.125),
+        ])
+        #expect(line == "[12]\ttrain-rmse:18.96940\tvalidation-rmse:20.95355\tvalidation-error@0.7:0.12500")
+        let cloudWatch = line.replacingOccurrences(of: "\t", with: "#011")
+        let def = try #require(XGBoostHyperparameters.metricDefinitions.first { $0.name == "validation:rmse" })
+        let regex = try NSRegularExpression(pattern: def.regex)
+        let match = try #require(regex.firstMatch(in: cloudWatch, range: NSRange(cloudWatch.startIndex..., in: cloudWatch)))
+        #expect(String(cloudWatch[Range(match.range(at: 1), in: cloudWatch)!]) == "20.95355")
+        #expect(XGBoostMetricLine.format(round: 0, results: []) == "[0]")
+    }
+}

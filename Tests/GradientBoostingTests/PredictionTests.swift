@@ -203,3 +203,77 @@ struct PredictionSparseTests {
         }
     }
 }
+
+@Suite("Leaf indices")
+struct PredictionLeafTests {
+    @Test("leaf ids equal xgboost's pred_leaf", arguments: ["x3-missing-values", "x3-multi-softprob", "x1-parallel-trees", "x2-early-stopping"])
+    func matchesXGBoost(_ name: String) throws {
+        guard let python = pythonWithXGBoost else {
+            print("skipped: python3 with xgboost is not available (pip install xgboost)")
+            return
+        }
+        let fixture = ModelFixture.named(name)
+        let ensemble = try fixture.ensemble()
+        let (x, rows) = try fixture.features()
+        let ours = x.withUnsafeBufferPointer { ensemble.predictLeaves(features: $0, rows: rows) }
+        let script = """
+        import sys, numpy as np, xgboost as xgb
+        x = np.genfromtxt(sys.argv[2], delimiter=",", dtype=np.float32, missing_values="", filling_values=np.nan)
+        b = xgb.Booster(model_file=sys.argv[1])
+        used = int(sys.argv[3])
+        leaves = b.predict(xgb.DMatrix(x, missing=np.nan), pred_leaf=True, iteration_range=(0, used))
+        print("\\n".join(str(int(v)) for v in np.ravel(leaves)))
+        """
+        let rounds = ensemble.usedTreeCount / ensemble.treesPerRound
+        let result = try runProcess(python, ["-c", script, fixture.folder.appendingPathComponent("model.json").path,
+                                             fixture.folder.appendingPathComponent("features.csv").path, String(rounds)])
+        #expect(result.status == 0, "\(result.stderr)")
+        let theirs = result.stdout.split(separator: "\n").map { Int32(String($0))! }
+        #expect(theirs == ours)
+    }
+}
+
+@Suite("SHAP contributions")
+struct PredictionContributionTests {
+    @Test("each group's contributions sum to its margin", arguments: ["x3-missing-values", "x3-multi-softprob", "x1-parallel-trees", "x2-count-poisson"])
+    func sumToMargins(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
+        let ensemble = try fixture.ensemble()
+        let (x, rows) = try fixture.features()
+        let contributions = try x.withUnsafeBufferPointer { try ensemble.predictContributions(features: $0, rows: rows) }
+        let margins = try fixture.rows("margins.csv").flatMap { $0 }
+        let width = ensemble.featureCount + 1
+        #expect(contributions.count == margins.count * width)
+        for (i, margin) in margins.enumerated() {
+            let sum = contributions[(i * width)..<((i + 1) * width)].reduce(0, +)
+            #expect(abs(sum - Double(margin)) <= 1e-4 * max(1, abs(Double(margin))), "row-group \(i)")
+        }
+    }
+
+    @Test("contributions equal xgboost's pred_contribs", arguments: ["x3-missing-values", "x3-multi-softprob", "x2-early-stopping"])
+    func matchesXGBoost(_ name: String) throws {
+        guard let python = pythonWithXGBoost else {
+            print("skipped: python3 with xgboost is not available (pip install xgboost)")
+            return
+        }
+        let fixture = ModelFixture.named(name)
+        let ensemble = try fixture.ensemble()
+        let (x, rows) = try fixture.features()
+        let ours = try x.withUnsafeBufferPointer { try ensemble.predictContributions(features: $0, rows: rows) }
+        let script = """
+        import sys, numpy as np, xgboost as xgb
+        x = np.genfromtxt(sys.argv[2], delimiter=",", dtype=np.float32, missing_values="", filling_values=np.nan)
+        b = xgb.Booster(model_file=sys.argv[1])
+        c = b.predict(xgb.DMatrix(x, missing=np.nan), pred_contribs=True, iteration_range=(0, int(sys.argv[3])))
+        print("\\n".join("%.9g" % v for v in np.ravel(c)))
+        """
+        let rounds = ensemble.usedTreeCount / ensemble.treesPerRound
+        let result = try runProcess(python, ["-c", script, fixture.folder.appendingPathComponent("model.json").path,
+                                             fixture.folder.appendingPathComponent("features.csv").path, String(rounds)])
+        #expect(result.status == 0, "\(result.stderr)")
+        let theirs = result.stdout.split(separator: "\n").map { Double(String($0))! }
+        #expect(theirs.count == ours.count)
+        let bad = zip(ours, theirs).enumerated().filter { abs($0.element.0 - $0.element.1) > 1e-4 * max(1, abs($0.element.1)) }
+        #expect(bad.isEmpty, "\(bad.count) differ; first: \(bad.first.map { "\($0.offset): \($0.element)" } ?? "")")
+    }
+}

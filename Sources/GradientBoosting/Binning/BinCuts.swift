@@ -31,11 +31,12 @@ struct BinCuts: Sendable, Equatable {
     ///
     /// Each feature's non-missing values (of at most `sampleLimit` rows, drawn with `seed` when the
     /// data has more) are sorted; with at most `maxBin` distinct values every distinct value starts
-    /// a bin, otherwise the cuts are the values at evenly spaced ranks (unweighted quantiles).
+    /// a bin, otherwise the cuts are the values at evenly spaced ranks, or, with row weights, at
+    /// evenly spaced shares of the cumulative weight (rows of weight 0 take no part).
     ///
-    /// - Complexity: O(F · s log s) for `s = min(rows, sampleLimit)`, spread over `threads`.
-    static func compute(features: DenseMatrix<Float>, maxBin: Int, sampleLimit: Int = 200_000, seed: UInt64,
-                        threads: Int) -> BinCuts {
+    /// - Complexity: O(F · s) radix-sort passes for `s = min(rows, sampleLimit)`, spread over `threads`.
+    static func compute(features: DenseMatrix<Float>, weights: [Float]? = nil, maxBin: Int, sampleLimit: Int = 200_000,
+                        seed: UInt64, threads: Int) -> BinCuts {
         let n = features.rows, columns = features.columns
         let bins = max(2, min(maxBin, maxValueBins))
         var sampleRows: [Int]? = nil
@@ -54,6 +55,20 @@ struct BinCuts: Sendable, Equatable {
                 minimums.withUnsafeMutableBufferPointer { mins in
                     let outBase = out.baseAddress!, minBase = mins.baseAddress!
                     ParallelRunner.forEach(count: columns, threads: threads) { f in
+                        if let weights {
+                            var column: [Float] = [], rowsOfValues: [UInt32] = []
+                            for i in sampleRows ?? Array(0..<n) {
+                                let v = x[i * columns + f]
+                                if !v.isNaN && weights[i] > 0 { column.append(v); rowsOfValues.append(UInt32(i)) }
+                            }
+                            let (_, order) = RadixSort.descendingKeys(column, payload: (0..<column.count).map { UInt32($0) })
+                            let ascending = order.reversed().map { Int($0) }
+                            let (cuts, minimum) = cutsOfSorted(ascending.map { column[$0] }, bins: bins,
+                                                               weights: ascending.map { Double(weights[Int(rowsOfValues[$0])]) })
+                            (outBase + f).pointee = cuts
+                            (minBase + f).pointee = minimum
+                            return
+                        }
                         var column: [Float] = []
                         if let rows = sampleRows {
                             column.reserveCapacity(rows.count)
@@ -76,8 +91,8 @@ struct BinCuts: Sendable, Equatable {
         return BinCuts(values: values, offsets: offsets, minimums: minimums)
     }
 
-    /// Cuts of one feature from its sorted non-missing values.
-    static func cutsOfSorted(_ sorted: [Float], bins: Int) -> (cuts: [Float], minimum: Float) {
+    /// Cuts of one feature from its sorted non-missing values (and their weights, if any).
+    static func cutsOfSorted(_ sorted: [Float], bins: Int, weights: [Double]? = nil) -> (cuts: [Float], minimum: Float) {
         guard let first = sorted.first, let last = sorted.last else {
             // A feature with no value: one bin that every (missing) row skips.
             return ([Float.greatestFiniteMagnitude], 0)
@@ -90,6 +105,15 @@ struct BinCuts: Sendable, Equatable {
         var cuts: [Float] = []
         if distinct.count <= bins {
             cuts = Array(distinct.dropFirst())
+        } else if let weights {
+            let total = weights.reduce(0, +)
+            var k = 0, cumulative = weights[0]
+            for j in 1..<bins {
+                let target = Double(j) * total / Double(bins)
+                while k < sorted.count - 1 && cumulative < target { k += 1; cumulative += weights[k] }
+                let v = sorted[k]
+                if v > first && (cuts.isEmpty || v > cuts[cuts.count - 1]) { cuts.append(v) }
+            }
         } else {
             let m = sorted.count
             for j in 1..<bins {

@@ -23,8 +23,13 @@ public struct XGBoostConfig: Sendable {
 
     /// Builds the configuration from validated hyperparameters.
     ///
+    /// - Parameters:
+    ///   - tuningObjectiveMetric: the raw `_tuning_objective_metric` a tuning job adds (for
+    ///     example `validation:auc`; the table accepts and ignores the key itself). As in the
+    ///     SageMaker container, its metric is moved to (or added at) the end of `eval_metric`, so
+    ///     it is the one early stopping watches.
     /// - Throws: `OptmlError.user` naming the hyperparameters involved and what would be right.
-    public init(_ hp: ValidatedHyperparameters) throws {
+    public init(_ hp: ValidatedHyperparameters, tuningObjectiveMetric: String? = nil) throws {
         var warnings: [String] = []
 
         // Aliases: XGBoost accepts either name; both at once is ambiguous.
@@ -84,7 +89,20 @@ public struct XGBoostConfig: Sendable {
             maxDeltaStep: hp.isSet("max_delta_step") ? maxDeltaStep : (kind == .countPoisson ? 0.7 : 0))
 
         // Evaluation metrics: container rules first, then the trainer's parser.
-        let metricNames = try Self.metricNames(hp.string("eval_metric"), objective: objectiveName)
+        var metricNames = try Self.metricNames(hp.string("eval_metric"), objective: objectiveName)
+        if let tuning = tuningObjectiveMetric?.trimmingCharacters(in: .whitespaces) {
+            let names = XGBoostHyperparameters.metricDefinitions.map(\.name)
+            guard names.contains(tuning), let colon = tuning.firstIndex(of: ":") else {
+                var message = "Hyperparameter _tuning_objective_metric: \(tuning) is not a metric of this algorithm."
+                if let guess = HyperparameterTable.closest(to: tuning, among: names) { message += " Did you mean '\(guess)'?" }
+                message += " Expecting train:<metric> or validation:<metric>, e.g. validation:auc."
+                throw OptmlError.user(message)
+            }
+            let metric = String(tuning[tuning.index(after: colon)...])
+            _ = try Self.metricNames(metric, objective: objectiveName)
+            metricNames.removeAll { $0 == metric }
+            metricNames.append(metric)
+        }
         var metrics: [EvalMetric] = []
         for name in metricNames {
             metrics.append(try EvalMetric(parsing: name))

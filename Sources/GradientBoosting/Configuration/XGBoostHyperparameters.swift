@@ -52,7 +52,7 @@ public enum XGBoostHyperparameters {
         HyperparameterSpec("csv_weights", .integer(.closed(0, 1)), default: "0",
                            "1: the second column of CSV channels (after the label) holds row weights."),
         HyperparameterSpec("early_stopping_rounds", .integer(.atLeast(1)),
-                           "Stop when the last eval_metric on the validation channel has not improved for this many rounds; the model keeps the best round. Needs a validation channel and eval_metric."),
+                           "Stop when the last eval_metric (the objective's default metric without eval_metric; a tuning job's objective metric when set) on the validation channel has not improved for this many rounds; prediction uses the best round. Needs a validation channel."),
         HyperparameterSpec("booster", .choice(["gbtree", "gblinear", "dart"]), default: "gbtree",
                            effect: .conditional("Only gbtree is trained; gblinear and dart are rejected with an error."),
                            "Booster type."),

@@ -47,6 +47,13 @@ enum ObjectiveFunctions {
 
     /// `base_score` estimated from the labels as XGBoost ≥ 2 does (see `BoostingParameters.baseScore`).
     static func estimateBaseScore(objective: Objective, labels: [Float], weights: [Float]?) -> Double {
+        let logistic = objective.kind == .logistic || objective.kind == .binaryLogistic || objective.kind == .binaryLogitRaw
+        if logistic && objective.scalePositiveWeight != 1 {
+            // With scale_pos_weight XGBoost takes one Newton step from a zero margin instead of
+            // the label mean, and reports its sigmoid.
+            let step = newtonStepFromZero(objective: objective, labels: labels, weights: weights)
+            return min(max(1 / (1 + exp(-step)), 1e-6), 1 - 1e-6)
+        }
         switch objective.kind {
         case .squaredError, .logistic, .binaryLogistic, .binaryLogitRaw, .countPoisson, .gamma, .tweedie:
             var sum = 0.0, total = 0.0
@@ -65,32 +72,39 @@ enum ObjectiveFunctions {
         case .quantileError:
             return weightedQuantile(labels.map(Double.init), weights: weights, alpha: objective.quantileAlpha)
         case .pseudoHuberError, .squaredLogError:
-            // One Newton step from a zero margin.
-            let n = labels.count
-            var margins = [Float](repeating: 0, count: n)
-            var pairs = [Float](repeating: 0, count: 2 * n)
-            margins.withUnsafeMutableBufferPointer { m in
-                pairs.withUnsafeMutableBufferPointer { p in
-                    gradients(objective: objective, margins: UnsafeBufferPointer(m), labels: labels, weights: weights, into: p)
-                }
-            }
-            var g = 0.0, h = 0.0
-            for i in 0..<n { g += Double(pairs[2 * i]); h += Double(pairs[2 * i + 1]) }
-            return h > 0 ? -g / h : 0
+            return newtonStepFromZero(objective: objective, labels: labels, weights: weights)
         case .binaryHinge:
-            return 0
+            // XGBoost stores the intercept in output space, and hinge's output is 0/1: one
+            // Newton step from 0, then 1 if it is positive, else 0.
+            return newtonStepFromZero(objective: objective, labels: labels, weights: weights) > 0 ? 1 : 0
         case .multiSoftmax, .multiSoftprob:
             return 0.5
         }
     }
 
-    /// The margin a `base_score` stands for: the logit for logistic objectives, the log for the
-    /// log-link objectives (Poisson, gamma, Tweedie), the value itself otherwise.
+    /// −Σg / Σh at margin 0: the margin one Newton step from zero reaches.
+    private static func newtonStepFromZero(objective: Objective, labels: [Float], weights: [Float]?) -> Double {
+        let n = labels.count
+        let margins = [Float](repeating: 0, count: n)
+        var pairs = [Float](repeating: 0, count: 2 * n)
+        margins.withUnsafeBufferPointer { m in
+            pairs.withUnsafeMutableBufferPointer { p in
+                gradients(objective: objective, margins: m, labels: labels, weights: weights, into: p)
+            }
+        }
+        var g = 0.0, h = 0.0
+        for i in 0..<n { g += Double(pairs[2 * i]); h += Double(pairs[2 * i + 1]) }
+        return h > 0 ? -g / h : 0
+    }
+
+    /// The margin a `base_score` stands for: the logit for `binary:logistic` and `reg:logistic`,
+    /// the log for the log-link objectives (Poisson, gamma, Tweedie), the value itself otherwise
+    /// (also for `binary:logitraw`, as XGBoost does).
     ///
     /// - Throws: `OptmlError.user` when the score is outside the link's domain.
     static func baseMargin(objective: Objective, baseScore: Double) throws -> Float {
         switch objective.kind {
-        case .logistic, .binaryLogistic, .binaryLogitRaw:
+        case .logistic, .binaryLogistic:
             guard baseScore > 0 && baseScore < 1 else {
                 throw OptmlError.user("Hyperparameter base_score: \(baseScore) is not in (0, 1); objective '\(objective.kind.rawValue)' needs a probability (base_score must be in (0,1) for logistic loss).")
             }
@@ -112,35 +126,43 @@ enum ObjectiveFunctions {
     /// - Parameters:
     ///   - margins: row-major `rows × outputGroups` margins.
     ///   - out: for group `k`, row `i`: gradient at `2 * (k * rows + i)`, hessian right after it.
+    ///   - threads: rows are split into this many contiguous blocks computed concurrently.
     static func gradients(objective: Objective, margins: UnsafeBufferPointer<Float>, labels: [Float], weights: [Float]?,
-                          into out: UnsafeMutableBufferPointer<Float>) {
+                          into out: UnsafeMutableBufferPointer<Float>, threads: Int = 1) {
         let n = labels.count
+        let blocks = n >= 65_536 ? max(1, threads) : 1
         labels.withUnsafeBufferPointer { y in
             if let weights {
                 weights.withUnsafeBufferPointer { w in
-                    fill(objective: objective, n: n, margins: margins, y: y, w: w.baseAddress, out: out)
+                    ParallelRunner.forEach(count: blocks, threads: blocks) { b in
+                        fill(objective: objective, n: n, rows: (n * b / blocks)..<(n * (b + 1) / blocks), margins: margins, y: y,
+                             w: w.baseAddress, out: out)
+                    }
                 }
             } else {
-                fill(objective: objective, n: n, margins: margins, y: y, w: nil, out: out)
+                ParallelRunner.forEach(count: blocks, threads: blocks) { b in
+                    fill(objective: objective, n: n, rows: (n * b / blocks)..<(n * (b + 1) / blocks), margins: margins, y: y, w: nil,
+                         out: out)
+                }
             }
         }
     }
 
-    private static func fill(objective: Objective, n: Int, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
+    private static func fill(objective: Objective, n: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
                              w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
         let k = objective.outputGroups
         if k > 1 {
-            softmaxGradients(classes: k, n: n, margins: margins, y: y, w: w, out: out)
+            softmaxGradients(classes: k, n: n, rows: rows, margins: margins, y: y, w: w, out: out)
             return
         }
         @inline(__always) func each(_ body: (Float, Float) -> (Float, Float)) {
             if let w {
-                for i in 0..<n {
+                for i in rows {
                     let (g, h) = body(margins[i], y[i])
                     out[2 * i] = g * w[i]; out[2 * i + 1] = h * w[i]
                 }
             } else {
-                for i in 0..<n {
+                for i in rows {
                     let (g, h) = body(margins[i], y[i])
                     out[2 * i] = g; out[2 * i + 1] = h
                 }
@@ -201,11 +223,11 @@ enum ObjectiveFunctions {
         }
     }
 
-    private static func softmaxGradients(classes k: Int, n: Int, margins: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
-                                         w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
+    private static func softmaxGradients(classes k: Int, n: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Float>,
+                                         y: UnsafeBufferPointer<Float>, w: UnsafePointer<Float>?, out: UnsafeMutableBufferPointer<Float>) {
         var probabilities = [Float](repeating: 0, count: k)
         probabilities.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
+            for i in rows {
                 softmax(UnsafeBufferPointer(rebasing: margins[(i * k)..<(i * k + k)]), into: p)
                 let label = Int(y[i])
                 let weight = w?[i] ?? 1

@@ -30,7 +30,9 @@ public struct BoostingParameters: Sendable, Equatable {
     /// `min_child_weight`: least hessian sum a child may hold.
     public var minChildWeight: Double = 1.0
     /// `max_delta_step`: bound on the absolute leaf weight before the learning rate; 0 = none.
-    /// `count:poisson` uses `objective.maxDeltaStep` (0.7 by default) for its hessian instead.
+    /// `count:poisson` also uses `objective.maxDeltaStep` in its hessian. When the user gives no
+    /// `max_delta_step` with `count:poisson`, XGBoost sets 0.7 for both, so callers mapping
+    /// hyperparameters should set this field and `objective.maxDeltaStep` to 0.7 then.
     public var maxDeltaStep: Double = 0.0
     /// `subsample`: fraction of rows drawn (without replacement, anew each round) for each tree.
     public var subsample: Double = 1.0
@@ -49,10 +51,12 @@ public struct BoostingParameters: Sendable, Equatable {
     public var maxBin: Int = 256
     /// `base_score`, in the objective's output space (a probability for logistic objectives).
     /// `nil` estimates it from the training labels as XGBoost ≥ 2 does: the weighted mean of the
-    /// labels for squared-error, logistic, Poisson, gamma and Tweedie objectives, the weighted
+    /// labels for squared-error, logistic, Poisson, gamma and Tweedie objectives (for logistic ones
+    /// with `scale_pos_weight` ≠ 1, the sigmoid of one Newton step from a zero margin), the weighted
     /// median (quantile) for absolute (quantile) error, one Newton step from a zero margin for
-    /// pseudo-Huber and squared-log error, 0 for hinge and 0.5 for the multi-class objectives
-    /// (where a common shift of all margins does not change the softmax).
+    /// pseudo-Huber and squared-log error, for hinge 1 if that step is positive and 0 otherwise,
+    /// and 0.5 for the multi-class objectives (XGBoost 3 estimates one intercept per class there,
+    /// which this single value cannot hold; a common shift of all margins leaves the softmax as is).
     public var baseScore: Double? = nil
     /// `seed` of row and feature sampling.
     public var seed: UInt64 = 0

@@ -50,7 +50,8 @@ public struct BoostingTrainer: Sendable {
         let baseScore = p.baseScore ?? ObjectiveFunctions.estimateBaseScore(objective: objective, labels: train.labels, weights: train.weights)
         let baseMargin = try ObjectiveFunctions.baseMargin(objective: objective, baseScore: baseScore)
 
-        let cuts = BinCuts.compute(features: train.features, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
+        let cuts = BinCuts.compute(features: train.features, weights: train.weights, maxBin: p.maxBin, seed: p.seed,
+                                   threads: p.threads)
         let matrix = BinnedMatrix(features: train.features, cuts: cuts, threads: p.threads)
         let grower = TreeGrower(matrix: matrix, parameters: p)
 
@@ -76,7 +77,8 @@ public struct BoostingTrainer: Sendable {
             }
             margins.withUnsafeBufferPointer { m in
                 gradientPairs.withUnsafeMutableBufferPointer { out in
-                    ObjectiveFunctions.gradients(objective: objective, margins: m, labels: train.labels, weights: train.weights, into: out)
+                    ObjectiveFunctions.gradients(objective: objective, margins: m, labels: train.labels, weights: train.weights, into: out,
+                                                 threads: p.threads)
                 }
             }
             // Margins as they were before this round: the leaf refresh of absolute and quantile
