@@ -15,7 +15,10 @@ extension TrainingJob {
     /// XGBoost's JSON model format.
     func trainXGBoost(configuration: TrainingConfiguration, algorithm: AlgorithmDescriptor,
                       validated: ValidatedHyperparameters) throws {
-        let config = try XGBoostConfig(validated)
+        // A tuning job's objective metric goes last in eval_metric, so early stopping watches it
+        // (contract §6.2); the table accepts the key as a framework key and keeps no value.
+        let tuning = configuration.hyperparameters["_tuning_objective_metric"].map(HyperparameterTable.decodeWireValue)
+        let config = try XGBoostConfig(validated, tuningObjectiveMetric: tuning)
         for warning in config.warnings { log.line("Warning: \(warning)") }
         log.line("Final configuration: \(jsonLine(validated.wireForm))")
 
@@ -91,6 +94,8 @@ extension TrainingJob {
         let record = TrainingRecord(algorithm: algorithm.name, rounds: ensemble.roundCount, bestIteration: ensemble.bestIteration,
                                     metrics: historyOrder.map { TrainingRecord.Series(name: $0, values: history[$0] ?? []) })
         try AtomicFile.write(try record.encoded(), to: paths.model.appendingPathComponent(TrainingRecord.fileName))
-        try writeModel(try ensemble.xgboostJSON(), algorithm: algorithm)
+        // Cut at the best round after early stopping, as SageMaker's XGBoost saves it: every
+        // XGBoost that loads the file (and its serving image) then predicts with that round.
+        try writeModel(try ensemble.truncatedToBestIteration().xgboostJSON(), algorithm: algorithm)
     }
 }

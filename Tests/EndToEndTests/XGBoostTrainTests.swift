@@ -111,7 +111,12 @@ import TestSupport
         #expect(rounds.count < 200, "early stopping should end training well before 200 rounds")
         #expect(rounds.allSatisfy { $0.1["validation-mlogloss"] != nil })
         #expect(result.stdout.contains("Early stopping kept round"))
-        #expect(tree.exists("model/xgboost-model"))
+        // The saved model is cut at the best round (as SageMaker's XGBoost saves it): 3 trees a round.
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("Early stopping kept round") })
+        let best = try #require(Int(line.split(separator: " ")[4]))
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: tree.url("model/xgboost-model"))) as? [String: Any]
+        let trees = (((model?["learner"] as? [String: Any])?["gradient_booster"] as? [String: Any])?["model"] as? [String: Any])?["trees"] as? [Any]
+        #expect(trees?.count == 3 * (best + 1))
     }
 
     // Issue: the evaluation report of a tree model shows its feature importance and the training
@@ -145,6 +150,19 @@ import TestSupport
         #expect(html.contains("Feature importance: gain"))
         #expect(html.contains("Training history"))
         #expect(html.contains("validation-auc"))
+    }
+
+    // contract §6.2: the tuning job's objective metric is the one early stopping watches.
+    @Test func tuningObjectiveMetricIsWatchedLast() throws {
+        let tree = try tree("breast-cancer", [
+            "algorithm": "xgboost", "objective": "binary:logistic", "num_round": "5", "eval_metric": "auc",
+            "_tuning_objective_metric": "validation:logloss",
+        ])
+        defer { tree.remove() }
+        let result = try train(tree)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let first = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("[0]") })
+        #expect(first.hasSuffix(String(first.split(separator: "\t").last!)) && first.split(separator: "\t").last!.hasPrefix("validation-logloss:"), "\(first)")
     }
 
     @Test func missingNumRoundIsTheContainersMessage() throws {
