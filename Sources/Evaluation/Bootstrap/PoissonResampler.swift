@@ -64,12 +64,29 @@ struct UnitCounts: ResampleCounts {
 /// The Poisson(1) counts of one resample (see `PoissonResampler`).
 struct PoissonCounts: ResampleCounts {
     let key: UInt64
-    let thresholds: SIMD16<UInt32>
+    // The twelve finite thresholds as plain stored values: twelve scalar compare-and-adds per row
+    // (no branch to mispredict). A SIMD16 compare and horizontal sum compiled to a scalarised
+    // sequence several times slower, and this function runs once per row per resample.
+    private let t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11: UInt32
+
+    init(key: UInt64, thresholds: SIMD16<UInt32>) {
+        self.key = key
+        (t0, t1, t2, t3) = (thresholds[0], thresholds[1], thresholds[2], thresholds[3])
+        (t4, t5, t6, t7) = (thresholds[4], thresholds[5], thresholds[6], thresholds[7])
+        (t8, t9, t10, t11) = (thresholds[8], thresholds[9], thresholds[10], thresholds[11])
+        // thresholds[12...] are UInt32.max, reached by no 32-bit u beyond the first eleven's
+        // count except u = UInt32.max itself, which they do count.
+        precondition((12 ..< 16).allSatisfy { thresholds[$0] == .max }, "the last four thresholds are UInt32.max")
+    }
 
     @inline(__always)
     func count(_ i: Int) -> Double {
         let u = UInt32(truncatingIfNeeded: PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-        let hits = SIMD16<UInt32>(repeating: 0).replacing(with: 1, where: SIMD16(repeating: u) .>= thresholds)
-        return Double(hits.wrappedSum())
+        var k = (u >= t0 ? 1 : 0) &+ (u >= t1 ? 1 : 0) &+ (u >= t2 ? 1 : 0) &+ (u >= t3 ? 1 : 0)
+        k &+= (u >= t4 ? 1 : 0) &+ (u >= t5 ? 1 : 0) &+ (u >= t6 ? 1 : 0) &+ (u >= t7 ? 1 : 0)
+        k &+= (u >= t8 ? 1 : 0) &+ (u >= t9 ? 1 : 0) &+ (u >= t10 ? 1 : 0) &+ (u >= t11 ? 1 : 0)
+        // The four UInt32.max thresholds of the SIMD form count only u == UInt32.max.
+        k &+= u == .max ? 4 : 0
+        return Double(k)
     }
 }
