@@ -106,11 +106,13 @@ public struct BoostingTrainer: Sendable {
                                       weights: train.weights, inSample: p.subsample < 1 ? inSample : nil, eta: eta,
                                       alpha: objective.kind == .absoluteError ? 0.5 : objective.quantileAlpha)
                     }
-                    // Training margins through the rows' leaves.
+                    // Training margins through the rows' leaves (leaves hold disjoint rows, so
+                    // threads can take different leaves).
+                    let leaves = grown.leaves, values = leaves.map { grown.tree.splitConditions[$0.node] }
                     margins.withUnsafeMutableBufferPointer { m in
-                        for leaf in grown.leaves {
-                            let value = grown.tree.splitConditions[leaf.node]
-                            grower.forEachRow(of: leaf) { row in m[row * groups + group] += value }
+                        ParallelRunner.forEach(count: leaves.count, threads: n >= 65_536 ? p.threads : 1) { l in
+                            let value = values[l]
+                            grower.forEachRow(of: leaves[l]) { row in m[row * groups + group] += value }
                         }
                     }
                     newTrees.append((grown.tree, group))

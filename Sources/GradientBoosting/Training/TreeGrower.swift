@@ -137,7 +137,7 @@ final class TreeGrower {
     }
 
     /// Grows one tree on `gradients` (interleaved `(g, h)` per row; rows left out of the sample
-    /// carry zeros) and returns it with its leaves, whose row ranges index `rows`.
+    /// carry zeros) and returns it with its leaves; `forEachRow(of:)` lists the training rows of a leaf.
     ///
     /// - Parameter eta: the learning rate the leaf values are multiplied by.
     func grow(gradients: UnsafePointer<Float>, eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
