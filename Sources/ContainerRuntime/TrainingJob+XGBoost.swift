@@ -77,12 +77,19 @@ extension TrainingJob {
                     }
                     roundLog.line(line)
                 },
-                shouldStop: { [stop] in stop.isStopRequested })
+                shouldStop: { [stop] in stop.isStopRequested }, keepTreesOnStop: config.saveModelOnTermination)
         } catch {
             if stop.isStopRequested { throw TrainingCancelled() }
             throw error
         }
         log.line("#timing: host=\(host), phase=fit, rows=\(train.rowCount), \(timer.fields)")
+        if stop.isStopRequested && config.saveModelOnTermination {
+            // Stopped between rounds: save what was grown (not marked as a success), then stop.
+            guard isMaster(configuration) else { throw TrainingCancelled() }
+            let file = paths.model.appendingPathComponent(algorithm.modelFileName)
+            try AtomicFile.write(try ensemble.truncatedToBestIteration().xgboostJSON(), to: file)
+            throw TrainingCancelled(savedModel: "\(file.path) (\(ensemble.roundCount) rounds)")
+        }
         if let best = ensemble.bestIteration {
             log.line("Early stopping kept round \(best) of \(ensemble.roundCount); predictions use rounds 0 to \(best).")
         }

@@ -43,9 +43,11 @@ public struct TrainingJob: Sendable {
             log.line("Training failed. \(error.description)")
             writeFailure(error.description)
             return 1
-        } catch is TrainingCancelled {
+        } catch let cancelled as TrainingCancelled {
             let signal = stop.receivedSignal ?? "a stop request"
-            let message = "Training was stopped by \(signal) (StopTrainingJob or MaxRuntimeInSeconds) before it finished; no model was written."
+            let outcome = cancelled.savedModel.map { "the model trained so far was saved as \($0) (save_model_on_termination)." }
+                ?? "no model was written."
+            let message = "Training was stopped by \(signal) (StopTrainingJob or MaxRuntimeInSeconds) before it finished; \(outcome)"
             log.line(message)
             writeFailure(message)
             return Self.stoppedExitCode

@@ -165,6 +165,55 @@ import TestSupport
         #expect(first.hasSuffix(String(first.split(separator: "\t").last!)) && first.split(separator: "\t").last!.hasPrefix("validation-logloss:"), "\(first)")
     }
 
+    /// Starts `optml train`, waits for round `round`'s line, sends SIGTERM and returns the exit
+    /// status and everything printed.
+    func trainAndStop(_ tree: TemporaryOptML, afterRound round: Int) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = Repository.optmlExecutable
+        process.arguments = ["train"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SAGEMAKER_BASE_DIR": tree.root.path]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        while !seen.contains("\n[\(round)]\t"), Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, seen)
+    }
+
+    // contract §6.2 save_model_on_termination: SIGTERM saves the rounds grown so far; without it
+    // nothing is written.
+    @Test(arguments: [true, false])
+    func sigtermWithSaveModelOnTermination(save: Bool) throws {
+        let tree = try tree("breast-cancer", [
+            "algorithm": "xgboost", "objective": "binary:logistic", "num_round": "1000000", "eta": "0.01",
+            "save_model_on_termination": save ? "true" : "false",
+        ])
+        defer { tree.remove() }
+        let (status, output) = try trainAndStop(tree, afterRound: 3)
+        #expect(status == 143, "\(output)")
+        let failure = tree.read("output/failure") ?? ""
+        #expect(failure.hasPrefix("Training was stopped by SIGTERM"), "\(failure)")
+        #expect(!tree.exists("output/success"))
+        if save {
+            #expect(failure.contains("the model trained so far was saved as \(tree.url("model/xgboost-model").path)"), "\(failure)")
+            let model = try JSONSerialization.jsonObject(with: Data(contentsOf: tree.url("model/xgboost-model"))) as? [String: Any]
+            let trees = (((model?["learner"] as? [String: Any])?["gradient_booster"] as? [String: Any])?["model"] as? [String: Any])?["trees"] as? [Any]
+            #expect((trees?.count ?? 0) >= 4)
+        } else {
+            #expect(failure.contains("no model was written"), "\(failure)")
+            #expect(!tree.exists("model/xgboost-model"))
+        }
+    }
+
     @Test func missingNumRoundIsTheContainersMessage() throws {
         let tree = try tree("breast-cancer", ["algorithm": "xgboost", "objective": "binary:logistic"])
         defer { tree.remove() }

@@ -162,7 +162,9 @@ public struct XGBoostConfig: Sendable {
         p.alpha = try value("alpha")
         p.maxDepth = maxDepth
         p.minChildWeight = hp.double("min_child_weight")!
-        p.maxDeltaStep = maxDeltaStep
+        // XGBoost raises an unset max_delta_step to 0.7 for count:poisson in the trees as well as
+        // in the objective.
+        p.maxDeltaStep = objective.maxDeltaStep
         p.subsample = hp.double("subsample")!
         p.colsampleByTree = hp.double("colsample_bytree")!
         p.colsampleByLevel = hp.double("colsample_bylevel")!

@@ -12,7 +12,8 @@ public struct RegressionTree: Sendable, Equatable {
     public var splitIndices: [Int32]
     public var splitConditions: [Float]
     public var defaultLeft: [Bool]
-    /// The node's weight before the learning rate (the would-be leaf value).
+    /// The node's weight (the would-be leaf value), scaled by the learning rate as XGBoost's JSON
+    /// stores it.
     public var baseWeights: [Float]
     /// Gain of the split at internal nodes; 0 at leaves.
     public var lossChanges: [Float]

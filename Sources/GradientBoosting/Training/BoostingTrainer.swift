@@ -22,13 +22,14 @@ public struct BoostingTrainer: Sendable {
     ///     features are the training features themselves reuses the training margins.
     ///   - onRound: called after round `r` (0-based) with `(data, metric, value)` for every set and
     ///     metric, sets outer and metrics inner, so the caller can print `[r]\ttrain-rmse:…`.
-    ///   - shouldStop: polled before every round; when it returns true training ends by throwing.
+    ///   - shouldStop: polled before every round; when it returns true training ends by throwing,
+    ///     or, with `keepTreesOnStop` and at least one round grown, by returning the trees so far.
     /// - Returns: the ensemble with all trees grown; `bestIteration` is set when early stopping ran.
     /// - Throws: `OptmlError.user` for invalid parameters or data; `OptmlError.platform` when
     ///   `shouldStop` asked training to end (the message says after how many rounds).
     public func train(_ train: BoostingData, evaluationSets: [(name: String, data: BoostingData)],
                       onRound: (Int, [(data: String, metric: String, value: Double)]) -> Void,
-                      shouldStop: () -> Bool) throws -> TreeEnsemble {
+                      shouldStop: () -> Bool, keepTreesOnStop: Bool = false) throws -> TreeEnsemble {
         let p = parameters
         let featureCount = train.features.columns
         try p.validate(featureCount: featureCount)
@@ -73,6 +74,7 @@ public struct BoostingTrainer: Sendable {
 
         for round in 0..<p.rounds {
             if shouldStop() {
+                if keepTreesOnStop && round > 0 { return ensemble }
                 throw OptmlError.platform("Training was stopped by a termination request after \(round) of \(p.rounds) rounds.")
             }
             margins.withUnsafeBufferPointer { m in

@@ -434,7 +434,13 @@ public struct LinearLearnerTrainer: Sendable {
 
 /// Thrown when SIGTERM asked training to stop.
 public struct TrainingCancelled: Error, Sendable {
-    public init() {}
+    /// What was saved before stopping (XGBoost's `save_model_on_termination`), for the message;
+    /// nil when nothing was written.
+    public var savedModel: String?
+
+    public init(savedModel: String? = nil) {
+        self.savedModel = savedModel
+    }
 }
 
 extension Duration {
