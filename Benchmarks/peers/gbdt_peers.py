@@ -32,16 +32,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from peer_common import ensure, optml_peak_rss  # noqa: E402
 
-def ensure(packages):
-    missing = []
-    for module, package in packages:
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(package)
-    if missing:
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *missing])
+
 
 
 ensure([("numpy", "numpy"), ("sklearn", "scikit-learn"), ("xgboost", "xgboost"), ("lightgbm", "lightgbm")])
@@ -171,13 +164,6 @@ def run_peer(kind, task, threads, cache):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def optml_peak_rss(optml, root):
-    if not os.path.exists("/usr/bin/time"):
-        return None
-    env = dict(os.environ, SAGEMAKER_BASE_DIR=root)
-    proc = subprocess.run(["/usr/bin/time", "-v", optml, "train"], env=env, capture_output=True, text=True)
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return int(m.group(1)) / 1024 if m else None
 
 
 def main():

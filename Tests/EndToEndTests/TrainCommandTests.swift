@@ -215,27 +215,9 @@ import TestSupport
         try tree.writeCSV(channel: "train", labels: data.y, features: data.x)
         try tree.configure(hyperparameters: ["algorithm": "linear-learner", "predictor_type": "binary_classifier",
                                              "optimizer": "sgd", "epochs": "1000000", "mini_batch_size": "10"], channels: ["train"])
-        let process = Process()
-        process.executableURL = Repository.optmlExecutable
-        process.arguments = ["train"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["SAGEMAKER_BASE_DIR": tree.root.path]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains("epoch=1,"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        let (status, seen) = try trainUntil("epoch=1,", root: tree.root)
         #expect(seen.contains("epoch="), "training never reported an epoch:\n\(seen)")
-        kill(process.processIdentifier, SIGTERM)
-        let rest = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        seen += String(decoding: rest, as: UTF8.self)
-        #expect(process.terminationStatus == 143, "\(seen)")
+        #expect(status == 143, "\(seen)")
         #expect(tree.read("output/failure")?.hasPrefix("Training was stopped by SIGTERM") == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: tree.url("model").path).isEmpty)
     }

@@ -165,30 +165,6 @@ import TestSupport
         #expect(first.hasSuffix(String(first.split(separator: "\t").last!)) && first.split(separator: "\t").last!.hasPrefix("validation-logloss:"), "\(first)")
     }
 
-    /// Starts `optml train`, waits for round `round`'s line, sends SIGTERM and returns the exit
-    /// status and everything printed.
-    func trainAndStop(_ tree: TemporaryOptML, afterRound round: Int) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = Repository.optmlExecutable
-        process.arguments = ["train"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["SAGEMAKER_BASE_DIR": tree.root.path]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains("\n[\(round)]\t"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGTERM)
-        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, seen)
-    }
-
     // contract §6.2 save_model_on_termination: SIGTERM saves the rounds grown so far; without it
     // nothing is written.
     @Test(arguments: [true, false])
@@ -198,7 +174,7 @@ import TestSupport
             "save_model_on_termination": save ? "true" : "false",
         ])
         defer { tree.remove() }
-        let (status, output) = try trainAndStop(tree, afterRound: 3)
+        let (status, output) = try trainUntil("\n[3]\t", root: tree.root)
         #expect(status == 143, "\(output)")
         let failure = tree.read("output/failure") ?? ""
         #expect(failure.hasPrefix("Training was stopped by SIGTERM"), "\(failure)")

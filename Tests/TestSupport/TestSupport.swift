@@ -168,3 +168,27 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs `optml train` on `root`, waits until its standard output contains `marker`, sends SIGTERM,
+/// and returns the exit status and everything it printed (SIGTERM is sent after 120 s at the latest).
+public func trainUntil(_ marker: String, root: URL) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = Repository.optmlExecutable
+    process.arguments = ["train"]
+    process.environment = ProcessInfo.processInfo.environment.merging(["SAGEMAKER_BASE_DIR": root.path]) { $1 }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var seen = ""
+    let deadline = Date().addingTimeInterval(120)
+    while !seen.contains(marker), Date() < deadline {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        seen += String(decoding: chunk, as: UTF8.self)
+    }
+    kill(process.processIdentifier, SIGTERM)
+    seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, seen)
+}
