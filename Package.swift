@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "BuiltinAlgorithmsTests", dependencies: ["BuiltinAlgorithms", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ContainerRuntimeTests", dependencies: ["ContainerRuntime", "TestSupport"]),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "DataReaders", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "DataReaders", "TestSupport",
+                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["Fixtures"]),
         // Server tests start a real server on loopback (HummingbirdTesting would pull in
         // AsyncHTTPClient and BoringSSL, minutes of build for every CI run).
         .testTarget(name: "InferenceServerTests", dependencies: ["InferenceServer", "TestSupport"]),

@@ -21,9 +21,12 @@ public struct PredictionLayout: Sendable, Equatable {
     /// Scores are printed as the shortest text that reads back to the same `Float` (the
     /// reference containers compute in single precision), else to the same `Double`.
     public var printsSinglePrecision: Bool
+    /// What the score means, for algorithms whose responses can be reshaped by
+    /// `SAGEMAKER_INFERENCE_OUTPUT` (XGBoost, contract §4.5); nil for the others.
+    public var scoreMeaning: ScoreMeaning?
 
     public init(scoreWidth: Int, scoreIsList: Bool, hasPredictedLabel: Bool, defaultAccept: String,
-                batchAnswersPlainLines: Bool, printsSinglePrecision: Bool) {
+                batchAnswersPlainLines: Bool, printsSinglePrecision: Bool, scoreMeaning: ScoreMeaning? = nil) {
         precondition(scoreWidth >= 1, "a prediction has at least one score")
         self.scoreWidth = scoreWidth
         self.scoreIsList = scoreIsList
@@ -31,5 +34,24 @@ public struct PredictionLayout: Sendable, Equatable {
         self.defaultAccept = defaultAccept
         self.batchAnswersPlainLines = batchAnswersPlainLines
         self.printsSinglePrecision = printsSinglePrecision
+        self.scoreMeaning = scoreMeaning
     }
+}
+
+/// What one record's score is, so that derived outputs (a predicted label, the class
+/// probabilities, the list of labels) can be computed from it as the SageMaker XGBoost
+/// container's selectable inference output does (contract §4.5).
+public enum ScoreMeaning: Sendable, Equatable {
+    /// A regression prediction (every `reg:`/`count:` objective).
+    case regression
+    /// The probability of class 1 (`binary:logistic`).
+    case probabilityOfOne
+    /// The untransformed margin of class 1 (`binary:logitraw`).
+    case marginOfOne
+    /// The decided label 0 or 1 (`binary:hinge`).
+    case hingeLabel
+    /// The decided class index among `classes` (`multi:softmax`).
+    case classIndex(classes: Int)
+    /// One probability per class (`multi:softprob`).
+    case classProbabilities(classes: Int)
 }

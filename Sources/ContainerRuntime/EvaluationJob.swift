@@ -67,7 +67,8 @@ public struct EvaluationJob: Sendable {
         let files = try ChannelDirectory.files(in: options.input, channel: "input")
         var inputs: [EvaluationInput] = []
         for (index, directory) in options.modelDirectories.enumerated() {
-            let predictor = try PredictorLoader.load(modelDirectory: directory)
+            let predictor = try PredictorLoader.load(
+                modelDirectory: directory, ensemble: try PredictorLoader.ensembleEnabled(environment: ProcessInfo.processInfo.environment))
             let readTimer = PhaseTimer()
             let data = try ChannelLoader(threads: options.threads).read(
                 files: files, format: format, channel: options.input.path, as: Double.self, absent: predictor.absentSparseValue)

@@ -22,9 +22,11 @@ public struct BatchTransformer: Sendable {
 
     public init(predictor: any Predictor, options: TransformOptions) throws {
         try options.validate()
-        handler = try InferenceHandler(predictor: predictor)
+        handler = try InferenceHandler(predictor: predictor, configuration: ServingConfiguration(inferenceOutput: options.inferenceOutput))
         self.options = options
-        encoder = PredictionEncoder(layout: predictor.layout, format: options.accept)
+        // Selected CSV output ends every record with a newline, as under batch transform.
+        encoder = PredictionEncoder(layout: predictor.layout, format: options.accept, isBatch: handler.selection != nil,
+                                    selection: handler.selection)
     }
 
     /// Transforms `input` into `output`; `name` names the input in messages.

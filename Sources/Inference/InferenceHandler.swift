@@ -14,13 +14,38 @@ public struct InferenceHandler: Sendable {
     public let decoder: RecordDecoder
     /// The Accept used when a request names none.
     public let defaultAccept: ResponseFormat
+    /// The selected output keys (`SAGEMAKER_INFERENCE_OUTPUT`), for algorithms that have them.
+    public let selection: OutputSelection?
+    /// Things the server should log at start (settings that do not apply to this model).
+    public let notices: [String]
 
     /// - Throws: `OptmlError.user` when `SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT` names a type
-    ///   optml cannot write.
+    ///   optml cannot write, or `SAGEMAKER_INFERENCE_OUTPUT` a key that does not exist.
     public init(predictor: any Predictor, configuration: ServingConfiguration = ServingConfiguration()) throws {
         self.predictor = predictor
         self.configuration = configuration
         self.decoder = RecordDecoder(predictor: predictor)
+        var notices: [String] = []
+        if let text = configuration.inferenceOutput {
+            if let meaning = predictor.layout.scoreMeaning {
+                let selection = try OutputSelection(text, meaning: meaning)
+                self.selection = selection
+                let unanswerable = selection.unanswerable.map(\.rawValue)
+                if !unanswerable.isEmpty {
+                    notices.append("\(OutputSelection.variable): this model cannot answer "
+                        + unanswerable.joined(separator: ", ") + "; they are returned as NaN. It answers "
+                        + OutputSelection.Key.allCases.filter { OutputSelection.valid(for: meaning).contains($0) }
+                            .map(\.rawValue).joined(separator: ", ") + ".")
+                }
+            } else {
+                self.selection = nil
+                notices.append("\(OutputSelection.variable) applies to xgboost models; this \(predictor.algorithm) model "
+                    + "answers its own response format, so the variable is ignored.")
+            }
+        } else {
+            self.selection = nil
+        }
+        self.notices = notices
         let fallback = ResponseFormat(rawValue: predictor.layout.defaultAccept) ?? .json
         if let override = configuration.defaultAccept {
             do { defaultAccept = try ResponseFormat(accept: override, defaultAccept: fallback) } catch {
@@ -70,7 +95,7 @@ public struct InferenceHandler: Sendable {
     /// The encoder for an Accept header (406 when none of its types is supported).
     public func encoder(accept: String?) throws(InferenceError) -> PredictionEncoder {
         let format = try ResponseFormat(accept: accept, defaultAccept: defaultAccept)
-        return PredictionEncoder(layout: predictor.layout, format: format, isBatch: configuration.isBatch)
+        return PredictionEncoder(layout: predictor.layout, format: format, isBatch: configuration.isBatch, selection: selection)
     }
 
     /// Predictions for decoded rows.

@@ -1,4 +1,5 @@
 import BuiltinAlgorithms
+import DataReaders
 
 /// Writes predictions in a response format, exactly as contract §4.4 (Linear Learner) and §4.5
 /// (XGBoost) show them.
@@ -8,22 +9,35 @@ import BuiltinAlgorithms
 /// | `application/json` | `{"predictions": [{"score": 0.4, "predicted_label": 0}, …]}` |
 /// | `application/jsonlines` | `{"score": 0.4, "predicted_label": 0}` and a newline |
 /// | `text/csv` | `0,0.4` (`predicted_label`, then the score or scores) and a newline |
+/// | `application/x-recordio-protobuf` | one RecordIO record per input record: an `aialgs.data.Record` with `label["score"]` (and `label["predicted_label"]`) as Float32 tensors, features empty |
 ///
 /// A list score prints as `[0.1, 0.2, 0.7]` in JSON and as comma-separated columns in CSV.
 /// Scores print as the shortest text that reads back to the same single-precision value when the
 /// layout asks for it (as the reference containers), labels as integers. Non-finite scores print
 /// as Python's `json` writes them (`NaN`, `Infinity`), and as `nan`/`inf` in CSV.
 /// Batch transform of a layout with `batchAnswersPlainLines` writes the CSV form whatever the format.
+///
+/// With an `OutputSelection` (`SAGEMAKER_INFERENCE_OUTPUT`) records carry the selected keys
+/// instead: JSON objects `{"predicted_label": 1, "probabilities": [0.4, 0.6]}`, CSV lines of the
+/// values in the order named with lists quoted (`1,"[0.4, 0.6]"`; lines are joined by newlines,
+/// with a final one only under batch transform), RecordIO records with `label[key]`; unanswerable
+/// keys are NaN. The selection applies under batch transform too, with the Accept honoured.
 public struct PredictionEncoder: Sendable {
     public let layout: PredictionLayout
     public let format: ResponseFormat
     /// Plain lines (batch transform of an algorithm that answers so).
     public let plainLines: Bool
+    /// The selected output keys, when `SAGEMAKER_INFERENCE_OUTPUT` asks for them.
+    public let selection: OutputSelection?
+    /// Under batch transform (selected CSV output then ends with a newline).
+    public let isBatch: Bool
 
-    public init(layout: PredictionLayout, format: ResponseFormat, isBatch: Bool = false) {
+    public init(layout: PredictionLayout, format: ResponseFormat, isBatch: Bool = false, selection: OutputSelection? = nil) {
         self.layout = layout
         self.format = format
-        self.plainLines = isBatch && layout.batchAnswersPlainLines
+        self.selection = selection
+        self.isBatch = isBatch
+        self.plainLines = isBatch && layout.batchAnswersPlainLines && selection == nil
     }
 
     /// The content type of the encoded body.
@@ -38,10 +52,15 @@ public struct PredictionEncoder: Sendable {
             appendRecord(i, of: predictions, first: i == 0, to: &out)
         }
         appendDocumentEnd(to: &out)
+        if selection != nil && format == .csv && !isBatch && out.last == 0x0A {
+            // The reference joins selected CSV lines without a final newline outside batch transform.
+            out.removeLast()
+        }
         return out
     }
 
-    /// Whether records are separate lines (CSV, JSON Lines), so a stream can be cut between them.
+    /// Whether records stand alone (CSV and JSON Lines lines, RecordIO records), so a stream can
+    /// be cut between them; false for the one JSON document of `application/json`.
     public var writesLines: Bool { plainLines || format != .json }
 
     /// `{"predictions": [` for JSON, nothing for line formats.
@@ -57,6 +76,10 @@ public struct PredictionEncoder: Sendable {
     /// One record: a line (with its newline) for CSV and JSON Lines; for JSON an object,
     /// preceded by `, ` unless `first`.
     public func appendRecord(_ i: Int, of predictions: Predictions, first: Bool, to out: inout [UInt8]) {
+        if format == .recordioProtobuf && !plainLines {
+            appendRecordIO(i, predictions, to: &out)
+            return
+        }
         if plainLines || format == .csv {
             appendCSV(i, predictions, to: &out)
             out.append(0x0A)
@@ -69,6 +92,18 @@ public struct PredictionEncoder: Sendable {
 
     /// The record as one JSON object, `{"score": …, "predicted_label": …}`.
     public func appendObject(_ i: Int, _ predictions: Predictions, to out: inout [UInt8]) {
+        if let selection {
+            out.append(UInt8(ascii: "{"))
+            for (n, key) in selection.objectKeys.enumerated() {
+                if n > 0 { out.append(contentsOf: ", ".utf8) }
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: key.rawValue.utf8)
+                out.append(contentsOf: "\": ".utf8)
+                appendJSON(selection.value(key, row: i, of: predictions), to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+            return
+        }
         out.append(contentsOf: #"{"score": "#.utf8)
         let w = predictions.scoreWidth
         if layout.scoreIsList {
@@ -90,6 +125,13 @@ public struct PredictionEncoder: Sendable {
 
     /// The record as CSV fields without the line end: `predicted_label,score…`.
     public func appendCSV(_ i: Int, _ predictions: Predictions, to out: inout [UInt8]) {
+        if let selection {
+            for (n, key) in selection.keys.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                appendCSV(selection.value(key, row: i, of: predictions), to: &out)
+            }
+            return
+        }
         let w = predictions.scoreWidth
         if let labels = predictions.labels, !plainLines {
             appendLabel(labels[i], to: &out)
@@ -98,6 +140,60 @@ public struct PredictionEncoder: Sendable {
         for k in 0..<w {
             if k > 0 { out.append(UInt8(ascii: ",")) }
             appendNumber(predictions.scores[i * w + k], to: &out)
+        }
+    }
+
+    /// The record as one RecordIO-framed `aialgs.data.Record` whose `label` map holds Float32
+    /// tensors: `score` (and `predicted_label`), or the selected keys.
+    public func appendRecordIO(_ i: Int, _ predictions: Predictions, to out: inout [UInt8]) {
+        var tensors: [(key: String, values: [Float])] = []
+        if let selection {
+            for key in selection.objectKeys {
+                switch selection.value(key, row: i, of: predictions) {
+                case .number(let x, _): tensors.append((key.rawValue, [Float(x)]))
+                case .list(let xs, _): tensors.append((key.rawValue, xs.map { Float($0) }))
+                case .notApplicable: tensors.append((key.rawValue, [Float.nan]))
+                }
+            }
+        } else {
+            tensors.append(("score", predictions.scores(ofRow: i).map { Float($0) }))
+            if let labels = predictions.labels { tensors.append(("predicted_label", [Float(labels[i])])) }
+        }
+        var writer = RecordIOProtobufWriter()
+        writer.appendLabels(tensors)
+        out.append(contentsOf: writer.bytes)
+    }
+
+    private func appendJSON(_ value: OutputSelection.Value, to out: inout [UInt8]) {
+        switch value {
+        case .number(let x, let integer):
+            if integer { appendLabel(x, to: &out) } else { appendJSONNumber(x, to: &out) }
+        case .list(let xs, let integers):
+            out.append(UInt8(ascii: "["))
+            for (k, x) in xs.enumerated() {
+                if k > 0 { out.append(contentsOf: ", ".utf8) }
+                if integers { appendLabel(x, to: &out) } else { appendJSONNumber(x, to: &out) }
+            }
+            out.append(UInt8(ascii: "]"))
+        case .notApplicable:
+            out.append(contentsOf: "NaN".utf8)
+        }
+    }
+
+    /// A value as Python's `str()` writes it; a list quoted, `"[0.4, 0.6]"`.
+    private func appendCSV(_ value: OutputSelection.Value, to out: inout [UInt8]) {
+        switch value {
+        case .number(let x, let integer):
+            if integer { appendLabel(x, to: &out) } else { appendNumber(x, to: &out) }
+        case .list(let xs, let integers):
+            out.append(contentsOf: "\"[".utf8)
+            for (k, x) in xs.enumerated() {
+                if k > 0 { out.append(contentsOf: ", ".utf8) }
+                if integers { appendLabel(x, to: &out) } else { appendNumber(x, to: &out) }
+            }
+            out.append(contentsOf: "]\"".utf8)
+        case .notApplicable:
+            out.append(contentsOf: "nan".utf8)
         }
     }
 

@@ -5,6 +5,7 @@ public enum ResponseFormat: String, Sendable, CaseIterable {
     case csv = "text/csv"
     case json = "application/json"
     case jsonlines = "application/jsonlines"
+    case recordioProtobuf = "application/x-recordio-protobuf"
 
     /// The supported types as the 406 message lists them.
     public static let supportedList = "[" + allCases.map(\.rawValue).joined(separator: ", ") + "]"

@@ -1,5 +1,6 @@
 import Foundation
 import MLCore
+import BuiltinAlgorithms
 
 /// Serving settings from the environment SageMaker gives `serve` (contract §4.1).
 ///
@@ -10,6 +11,8 @@ import MLCore
 /// | `SAGEMAKER_MAX_PAYLOAD_IN_MB` | largest request body, MiB (1 to 100) | 6 |
 /// | `SAGEMAKER_MAX_CONCURRENT_TRANSFORMS` | concurrency advertised by `/execution-parameters` | CPU count |
 /// | `SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT` | Accept used when a request names none | the algorithm's |
+/// | `SAGEMAKER_INFERENCE_OUTPUT` | XGBoost selectable output keys (`predicted_label,probabilities`) | unset |
+/// | `SAGEMAKER_INFERENCE_ENSEMBLE` | `false` loads `xgboost-model` alone from a folder of several models | true |
 public struct ServingConfiguration: Sendable, Equatable {
     public var port: Int
     public var isBatch: Bool
@@ -17,14 +20,21 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var maxConcurrentTransforms: Int
     /// Overrides the algorithm's default Accept; validated when the handler is built.
     public var defaultAccept: String?
+    /// Selectable output keys (`SAGEMAKER_INFERENCE_OUTPUT`); validated when the handler is built.
+    public var inferenceOutput: String?
+    /// Load every model file of the model directory as one ensemble.
+    public var ensemble: Bool
 
     public init(port: Int = 8080, isBatch: Bool = false, maxPayloadMegabytes: Int = 6,
-                maxConcurrentTransforms: Int = ProcessInfo.processInfo.activeProcessorCount, defaultAccept: String? = nil) {
+                maxConcurrentTransforms: Int = ProcessInfo.processInfo.activeProcessorCount, defaultAccept: String? = nil,
+                inferenceOutput: String? = nil, ensemble: Bool = true) {
         self.port = port
         self.isBatch = isBatch
         self.maxPayloadMegabytes = maxPayloadMegabytes
         self.maxConcurrentTransforms = maxConcurrentTransforms
         self.defaultAccept = defaultAccept
+        self.inferenceOutput = inferenceOutput
+        self.ensemble = ensemble
     }
 
     /// Reads the variables of the table above from `environment`.
@@ -59,6 +69,8 @@ public struct ServingConfiguration: Sendable, Equatable {
             maxConcurrentTransforms = count
         }
         defaultAccept = Self.value("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", environment)
+        inferenceOutput = environment[OutputSelection.variable]
+        ensemble = try PredictorLoader.ensembleEnabled(environment: environment)
     }
 
     /// The largest accepted request body in bytes (MiB as SageMaker counts them).

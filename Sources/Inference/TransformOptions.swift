@@ -16,9 +16,12 @@ public struct TransformOptions: Sendable {
     public var threads: Int
     /// Bytes read per step; memory stays a small multiple of this whatever the file size.
     public var blockBytes: Int
+    /// Selectable output keys for XGBoost models (`SAGEMAKER_INFERENCE_OUTPUT`, contract §4.5).
+    public var inferenceOutput: String?
 
     public init(format: RequestFormat, accept: ResponseFormat, joinInput: Bool = false, skipBadRecords: Bool = false,
-                threads: Int, blockBytes: Int = 8 << 20) {
+                threads: Int, blockBytes: Int = 8 << 20, inferenceOutput: String? = nil) {
+        self.inferenceOutput = inferenceOutput
         self.format = format
         self.accept = accept
         self.joinInput = joinInput

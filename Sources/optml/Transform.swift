@@ -33,8 +33,12 @@ struct Transform: ParsableCommand {
     @Option(help: "Input format: text/csv, application/json, application/jsonlines, text/libsvm or application/x-recordio-protobuf.")
     var contentType: String = "text/csv"
 
-    @Option(help: "Output format: text/csv, application/json or application/jsonlines (default: the algorithm's).")
+    @Option(help: "Output format: text/csv, application/json, application/jsonlines or application/x-recordio-protobuf (default: the algorithm's).")
     var accept: String?
+
+    @Option(help: ArgumentHelp("XGBoost selectable output keys, e.g. predicted_label,probabilities (default: $SAGEMAKER_INFERENCE_OUTPUT).",
+                               valueName: "keys"))
+    var inferenceOutput: String?
 
     @Option(help: "'input' writes each input record joined with its prediction (Batch Transform's JoinSource).")
     var joinSource: JoinSource = .none
@@ -49,6 +53,8 @@ struct Transform: ParsableCommand {
     var extra: [String] = []
 
     func run() throws {
+        // Extra arguments are captured whole, so --help would otherwise be swallowed.
+        if extra.contains("--help") || extra.contains("-h") { throw CleanExit.helpRequest(self) }
         let environment = ProcessInfo.processInfo.environment
         let paths = SageMakerPaths(environment: environment)
         let processing = paths.root.appendingPathComponent("processing", isDirectory: true)
@@ -75,7 +81,9 @@ struct Transform: ParsableCommand {
             unpacked = try ModelTarball.unpack(tarball)
             model = unpacked!
         }
-        let predictor = try PredictorLoader.load(modelDirectory: model)
+        let environment = ProcessInfo.processInfo.environment
+        let predictor = try PredictorLoader.load(modelDirectory: model,
+                                                 ensemble: try PredictorLoader.ensembleEnabled(environment: environment))
         let acceptFormat: ResponseFormat
         do {
             acceptFormat = try ResponseFormat(
@@ -84,8 +92,10 @@ struct Transform: ParsableCommand {
             throw OptmlError.user("--accept: \(error.message)")
         }
         let options = TransformOptions(format: format, accept: acceptFormat, joinInput: joinSource == .input,
-                                       skipBadRecords: skipBadRecords, threads: threads)
+                                       skipBadRecords: skipBadRecords, threads: threads,
+                                       inferenceOutput: inferenceOutput ?? environment["SAGEMAKER_INFERENCE_OUTPUT"])
         let transformer = try BatchTransformer(predictor: predictor, options: options)
+        for notice in transformer.handler.notices { print("optml transform: \(notice)") }
         let inputFolder = input.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? processing.appendingPathComponent("input", isDirectory: true)
         let outputFolder = output.map { URL(fileURLWithPath: $0, isDirectory: true) }

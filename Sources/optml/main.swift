@@ -30,6 +30,8 @@ struct Train: ParsableCommand {
     var extra: [String] = []
 
     func run() throws {
+        // Extra arguments are captured whole, so --help would otherwise be swallowed.
+        if extra.contains("--help") || extra.contains("-h") { throw CleanExit.helpRequest(self) }
         StopSignal.shared.install()
         let environment = ProcessInfo.processInfo.environment
         let job = TrainingJob(paths: SageMakerPaths(environment: environment), environment: environment, log: TrainingLog())

@@ -83,8 +83,12 @@ import TestSupport
             #expect(unsupported.status == 415)
             #expect(unsupported.text == "image/png is not an accepted ContentType: text/csv, application/json, application/jsonlines, text/libsvm, application/x-recordio-protobuf.")
             let accept = try await send(port, "POST", "/invocations",
-                                        headers: ["Content-Type": "text/csv", "Accept": "application/x-recordio-protobuf"], body: "1,1")
+                                        headers: ["Content-Type": "text/csv", "Accept": "application/xml"], body: "1,1")
             #expect(accept.status == 406)
+            let recordio = try await send(port, "POST", "/invocations",
+                                          headers: ["Content-Type": "text/csv", "Accept": "application/x-recordio-protobuf"], body: "1,1")
+            #expect(recordio.status == 200)
+            #expect(recordio.headers["content-type"] == "application/x-recordio-protobuf")
             let bad = try await send(port, "POST", "/invocations", headers: ["Content-Type": "text/csv"], body: "1,1\n1,x\n")
             #expect(bad.status == 400)
             #expect(bad.text.contains("request body line 2, column 2: 'x' is not a number"))

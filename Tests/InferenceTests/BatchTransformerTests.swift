@@ -55,6 +55,31 @@ import TestSupport
         #expect(try read(output) == expected)
     }
 
+    // contract §4.6: RecordIO-protobuf output keeps one record per input record, in order, across
+    // blocks and pieces.
+    @Test func recordIOAcceptWritesOneRecordPerInputRecord() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try write("in.csv", Self.csv)
+        let output = folder.appendingPathComponent("in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .csv, accept: .recordioProtobuf, threads: 2, blockBytes: 1024))
+        _ = try transformer.transform(input: input, output: output, name: "in.csv")
+        let records = try responseRecords([UInt8](try Data(contentsOf: output)))
+        #expect(records.map { $0.labels["score"]! } == Self.rows.map { [Float(2 * $0.0 - $0.1 + 0.5)] })
+    }
+
+    // contract §4.5 selectable output in offline transform: every record a line, the last too.
+    @Test func selectedOutputInTransform() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try write("in.csv", "0.75\n0.25\n")
+        let output = folder.appendingPathComponent("in.csv.out")
+        let transformer = try BatchTransformer(
+            predictor: PassthroughPredictor(.probabilityOfOne),
+            options: TransformOptions(format: .csv, accept: .csv, threads: 1, inferenceOutput: "predicted_label,probability"))
+        _ = try transformer.transform(input: input, output: output, name: "in.csv")
+        #expect(try read(output) == "1,0.75\n0,0.25\n")
+    }
+
     @Test func badRecordFailsWithFileAndLineAndLeavesNoOutput() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         var lines = Self.rows.map { "\($0.0),\($0.1)" }

@@ -144,7 +144,7 @@ import MLCore
         let response = handler.respond(body: Array("1,1\n".utf8), contentType: "text/csv", accept: "*/*")
         #expect(response.contentType == "text/csv")
         #expect(response.text == "1.5\n")
-        #expect(throws: OptmlError.user("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT is 'image/png'; expected one of [text/csv, application/json, application/jsonlines].")) {
+        #expect(throws: OptmlError.user("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT is 'image/png'; expected one of [text/csv, application/json, application/jsonlines, application/x-recordio-protobuf].")) {
             _ = try InferenceHandler(predictor: Models.regressor,
                                      configuration: ServingConfiguration(environment: ["SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "image/png"]))
         }
@@ -172,9 +172,9 @@ import MLCore
         ("text/csv;label_size=2", nil, "1,0", 415,
          "text/csv;label_size=2 is not an accepted csv ContentType: at inference label_size must be 0 or 1 (rows carry features only)."),
         ("text/csv", "application/xml", "1,0", 406,
-         "Accept type application/xml is not supported. Please use supported accept types: [text/csv, application/json, application/jsonlines]."),
+         "Accept type application/xml is not supported. Please use supported accept types: [text/csv, application/json, application/jsonlines, application/x-recordio-protobuf]."),
         ("text/csv", "image/*", "1,0", 406,
-         "Accept type image/* is not supported. Please use supported accept types: [text/csv, application/json, application/jsonlines]."),
+         "Accept type image/* is not supported. Please use supported accept types: [text/csv, application/json, application/jsonlines, application/x-recordio-protobuf]."),
         ("application/json", nil, #"{"instances": [{"features": [1, 0]}, {"features": [1, 2, 3]}]}"#, 400,
          "Unable to evaluate payload provided: request body, record 2: instances[1].features has 3 features; the linear-learner model expects 2."),
         ("application/json", nil, #"{"instances": [{"features": [1, "a"]}]}"#, 400,

@@ -53,8 +53,10 @@ import TestSupport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("x".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        #expect(throws: OptmlError.user("No model in \(directory.path): expected one of model_algo-1 (linear-learner), xgboost-model (xgboost); "
-            + "the directory holds notes.txt.")) { _ = try PredictorLoader.load(modelDirectory: directory) }
+        #expect(throws: OptmlError.user("No model in \(directory.path): expected one of model_algo-1 (linear-learner), xgboost-model (xgboost), "
+            + "or another XGBoost model file; the directory holds notes.txt, and \(directory.path)/notes.txt is not a model optml can "
+            + "load: The model is not an XGBoost JSON or UBJSON document (it does not start with '{'). Pickled models are not "
+            + "supported; save the booster with booster.save_model('xgboost-model.json').")) { _ = try PredictorLoader.load(modelDirectory: directory) }
 
         let golden = Repository.root.appendingPathComponent("Tests/BuiltinAlgorithmsTests/Golden/linear-learner-binary-v1.json")
         try FileManager.default.copyItem(at: golden, to: directory.appendingPathComponent("model_algo-1"))
@@ -65,6 +67,6 @@ import TestSupport
 
         let missing = directory.appendingPathComponent("absent")
         #expect(throws: OptmlError.user("The model directory \(missing.path) does not exist. It should hold the files a "
-            + "training job wrote to /opt/ml/model (for example model_algo-1).")) { _ = try PredictorLoader.load(modelDirectory: missing) }
+            + "training job wrote to /opt/ml/model (for example model_algo-1 or xgboost-model).")) { _ = try PredictorLoader.load(modelDirectory: missing) }
     }
 }
