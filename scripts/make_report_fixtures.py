@@ -33,26 +33,36 @@ def mix(z):
     return z ^ (z >> 31)
 
 
-def poisson_thresholds():
-    t = []
+def poisson_table():
+    """table[v]: the smallest k with (v + 1/2) / 2**16 < P(X <= k), X ~ Poisson(1)."""
+    cdf = []
     term = 1.0 / 2.718281828459045
     cumulative = term
-    for j in range(12):
-        t.append(int(cumulative * 4294967296.0))
+    for j in range(16):
+        cdf.append(cumulative)
         term /= j + 1
         cumulative += term
-    return t + [0xFFFFFFFF] * 4
+    table = []
+    k = 0
+    for v in range(1 << 16):
+        u = (v + 0.5) / 65536
+        while u >= cdf[k]:
+            k += 1
+        table.append(k)
+    return table
 
 
-THRESHOLDS = poisson_thresholds()
+TABLE = poisson_table()
 
 
 def resample_counts(seed, r, n):
-    key = mix((seed + (r + 1) * 0xD1B54A32D192ED03) & MASK)
+    """Resample r is lane r % 4 (16 bits each, lowest first) of group r // 4's generator word."""
+    key = mix((seed + (r // 4 + 1) * 0xD1B54A32D192ED03) & MASK)
+    shift = 16 * (r % 4)
     out = np.empty(n)
     for i in range(n):
-        u = mix((key + i * 0x9E3779B97F4A7C15) & MASK) >> 32
-        out[i] = sum(1 for t in THRESHOLDS if u >= t)
+        word = mix((key + i * 0x9E3779B97F4A7C15) & MASK)
+        out[i] = TABLE[(word >> shift) & 0xFFFF]
     return out
 
 

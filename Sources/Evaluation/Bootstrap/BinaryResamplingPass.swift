@@ -15,6 +15,13 @@ struct BinaryResamplingPass: Sendable {
     let weights: [Double]
     /// True at the last position of each run of equal scores (one ROC/PR threshold per run).
     let groupEnd: [Bool]
+    /// Per sorted position, what the resampling loop branches on: `endsGroup` (the run of equal
+    /// scores ends here), `groupHasPositive` (that run holds a positive of non-zero weight, so its
+    /// PR step can be non-zero) and `positive` (the label).
+    let flags: [UInt8]
+    static let endsGroup: UInt8 = 1, groupHasPositive: UInt8 = 2, positive: UInt8 = 4
+    /// Whether the input had weights (else every weight is 1 and the loop skips the multiply).
+    let hasWeights: Bool
     /// Per-example log-loss and Brier terms at each sorted position, when scores are probabilities.
     let logLossTerms: [Double]?
     let brierTerms: [Double]?
@@ -74,35 +81,59 @@ struct BinaryResamplingPass: Sendable {
         }
         self.order = order
         self.labels = labels
+        var flags = [UInt8](repeating: 0, count: n)
+        var runHasPositive = false
+        for j in 0 ..< n {
+            if labels[j] == 1 {
+                flags[j] |= Self.positive
+                if weights[j] > 0 { runHasPositive = true }
+            }
+            if groupEnd[j] {
+                flags[j] |= Self.endsGroup | (runHasPositive ? Self.groupHasPositive : 0)
+                runHasPositive = false
+            }
+        }
         self.weights = weights
         self.groupEnd = groupEnd
+        self.flags = flags
+        self.hasWeights = inputWeights != nil
         self.logLossTerms = logLoss
         self.brierTerms = brier
         self.positiveCount = positiveCount
         metricNames = Self.thresholdMetricNames + (scoresAreProbabilities ? Self.probabilityMetricNames : [])
     }
 
-    /// The metrics (in `metricNames` order) of the sample whose multiplicities `counts` gives.
-    func evaluate<Counts: ResampleCounts>(_ counts: Counts) -> [Double] {
-        var tp = 0.0, fp = 0.0, previousTP = 0.0, previousFP = 0.0
-        var area = 0.0, precisionSum = 0.0
-        var tpAtThreshold = 0.0, fpAtThreshold = 0.0
-        var logLossSum = 0.0, brierSum = 0.0
+    /// The metrics (in `metricNames` order) of the data itself.
+    func evaluate(_ counts: UnitCounts) -> [Double] { evaluateLanes(counts)[0] }
+
+    /// The metrics of four resamples at once, one vector per lane (the group's resamples in
+    /// order). Each lane's arithmetic is exactly the one-resample pass, so a lane's values do
+    /// not depend on its neighbours; running four together shares the generator word, the loads
+    /// and the branches, and gives the floating-point adds four independent chains.
+    func evaluateLanes<Counts: LaneCounts>(_ counts: Counts) -> [[Double]] {
+        typealias V = SIMD4<Double>
+        var tp = V(), fp = V(), previousTP = V(), previousFP = V()
+        var area = V(), precisionSum = V()
+        var tpAtThreshold = V(), fpAtThreshold = V()
+        var logLossSum = V(), brierSum = V()
+        let tiny = V(repeating: .leastNormalMagnitude)
         let n = order.count
         let split = positiveCount
+        let hasWeights = self.hasWeights
         order.withUnsafeBufferPointer { order in
-        labels.withUnsafeBufferPointer { labels in
+        flags.withUnsafeBufferPointer { flags in
         weights.withUnsafeBufferPointer { weights in
-        groupEnd.withUnsafeBufferPointer { groupEnd in
             // The loss terms are optional; an empty buffer stands for "absent" so the loop below
             // tests one Bool per pass, not per row.
             (logLossTerms ?? []).withUnsafeBufferPointer { logLoss in
             (brierTerms ?? []).withUnsafeBufferPointer { brier in
                 let hasLosses = !logLoss.isEmpty
                 for j in 0 ..< n {
-                    let c = counts.count(Int(order[j])) * weights[j]
-                    let y = labels[j]
-                    let positive = c * y
+                    let f = flags[j]
+                    var c = counts.counts(Int(order[j]))
+                    if hasWeights { c *= weights[j] }
+                    // c · label, the label read from the flags (1 or 0: the same product).
+                    let positive = c * Double((f >> 2) & 1)
                     tp += positive
                     fp += c - positive
                     if hasLosses {
@@ -113,10 +144,14 @@ struct BinaryResamplingPass: Sendable {
                         tpAtThreshold = tp
                         fpAtThreshold = fp
                     }
-                    if groupEnd[j] {
-                        // Trapezoid (twice its area, in weight units) and the PR step Δtp · precision.
+                    if f & Self.endsGroup != 0 {
+                        // Trapezoid (twice its area, in weight units) and the PR step Δtp · precision;
+                        // a lane that gained no positive adds 0 (its tp + fp may be 0, hence `tiny`),
+                        // and a run without positives adds 0 in every lane, so it is skipped.
                         area += (fp - previousFP) * (tp + previousTP)
-                        if tp > previousTP { precisionSum += (tp - previousTP) * (tp / (tp + fp)) }
+                        if f & Self.groupHasPositive != 0 {
+                            precisionSum += (tp - previousTP) * (tp / pointwiseMax(tp + fp, tiny))
+                        }
                         previousTP = tp
                         previousFP = fp
                     }
@@ -126,9 +161,14 @@ struct BinaryResamplingPass: Sendable {
         }
         }
         }
+        return (0 ..< PoissonResampler.lanes).map { k in
+            metrics(positives: tp[k], negatives: fp[k], tpAtThreshold: tpAtThreshold[k], fpAtThreshold: fpAtThreshold[k],
+                    area: area[k], precisionSum: precisionSum[k], logLossSum: logLossSum[k], brierSum: brierSum[k])
         }
-        let positives = tp
-        let negatives = fp
+    }
+
+    private func metrics(positives: Double, negatives: Double, tpAtThreshold: Double, fpAtThreshold: Double,
+                         area: Double, precisionSum: Double, logLossSum: Double, brierSum: Double) -> [Double] {
         let atThreshold = BinaryConfusion(tp: tpAtThreshold, fp: fpAtThreshold, tn: negatives - fpAtThreshold,
                                           fn: positives - tpAtThreshold)
         let constant = BinaryConfusion(tp: positives, fp: negatives, tn: 0, fn: 0)

@@ -66,6 +66,34 @@ public struct BootstrapReplicates: Sendable, Equatable {
         }
         return BootstrapReplicates(metricNames: metricNames, resamples: r, values: values)
     }
+
+    /// `run` for a pass that evaluates the four resamples of a `PoissonGroup` together and
+    /// returns one metric vector per lane (resamples `4g …`; lanes past the last resample are
+    /// dropped). Same values as `run` with the lane's `PoissonCounts`.
+    static func runGrouped(metricNames: [String], options: BootstrapOptions,
+                           _ pass: @escaping @Sendable (PoissonGroup) -> [[Double]]) -> BootstrapReplicates {
+        let r = options.resamples
+        let m = metricNames.count
+        var values = [Double](repeating: .nan, count: m * r)
+        guard r > 0 else { return BootstrapReplicates(metricNames: metricNames, resamples: 0, values: []) }
+        let resampler = PoissonResampler(seed: options.seed)
+        let groups = (r + PoissonResampler.lanes - 1) / PoissonResampler.lanes
+        let workers = max(1, min(options.threads, groups))
+        values.withUnsafeMutableBufferPointer { out in
+            let sink = UnsafeSink(base: out.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for g in stride(from: w, to: groups, by: workers) {
+                    let lanes = pass(resampler.group(g))
+                    for (lane, metrics) in lanes.enumerated() {
+                        let resample = g * PoissonResampler.lanes + lane
+                        guard resample < r else { break }
+                        for j in 0 ..< m { sink.base[j * r + resample] = metrics[j] }
+                    }
+                }
+            }
+        }
+        return BootstrapReplicates(metricNames: metricNames, resamples: r, values: values)
+    }
 }
 
 /// The output buffer shared by the bootstrap workers; each writes disjoint entries and

@@ -12,23 +12,36 @@
 /// resample size is Poisson(n) instead of exactly n, which changes standard deviations by a
 /// relative O(1/n).
 ///
-/// Generator: SplitMix64's finaliser applied to `key(r) + i · γ` (γ the golden-ratio increment),
-/// with `key(r) = mix(seed + (r + 1) · 0xD1B54A32D192ED03)`. The high 32 bits `u` give the count
-/// `#{j : u ≥ T_j}` over sixteen thresholds `T_j = ⌊2³² · P(X ≤ j)⌋` (X ~ Poisson(1), j = 0 …
-/// 11; the last four are `UInt32.max`), i.e. inversion sampling quantised to 2⁻³². The
-/// Python script that makes the bootstrap fixtures reproduces this bit for bit.
+/// Generator: resamples come in groups of four (`lanes`). Group `g` has the key
+/// `mix(seed + (g + 1) · 0xD1B54A32D192ED03)`, and SplitMix64's finaliser applied to
+/// `key + i · γ` (γ the golden-ratio increment) gives one 64-bit word per example whose four
+/// 16-bit lanes `v` (lowest first) are the uniforms of resamples `4g … 4g + 3`. A count is the
+/// midpoint inversion of the Poisson(1) distribution function at `v`: the smallest `k` with
+/// `(v + ½) / 2¹⁶ < P(X ≤ k)`, read from a 65 536-entry table. One word thus serves four
+/// resamples, which a pass evaluates together. The Python script that makes the bootstrap
+/// fixtures reproduces this bit for bit.
 struct PoissonResampler: Sendable {
-    /// `⌊2³² · P(X ≤ j)⌋` for j = 0 … 11, then `UInt32.max` four times.
-    static let thresholds: SIMD16<UInt32> = {
-        var t = SIMD16<UInt32>(repeating: .max)
+    /// Resamples per group (16-bit lanes of one generator word).
+    static let lanes = 4
+
+    /// `table[v]`: the Poisson(1) count of the 16-bit uniform `v` (0 … 8).
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        var cdf: [Double] = []
         var term = 1.0 / 2.718281828459045  // e⁻¹ = P(X = 0)
         var cumulative = term
-        for j in 0 ..< 12 {
-            t[j] = UInt32(cumulative * 4_294_967_296.0)
+        for j in 0 ..< 16 {
+            cdf.append(cumulative)
             term /= Double(j + 1)
             cumulative += term
         }
-        return t
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        var k = 0
+        for v in 0 ..< (1 << 16) {
+            let u = (Double(v) + 0.5) / 65536
+            while u >= cdf[k] { k += 1 }
+            table[v] = UInt8(k)
+        }
+        return UnsafePointer(table)
     }()
 
     let seed: UInt64
@@ -44,9 +57,15 @@ struct PoissonResampler: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// The counts of resample `r`.
+    /// The four resamples `4g … 4g + 3`.
+    func group(_ g: Int) -> PoissonGroup {
+        PoissonGroup(key: Self.mix(seed &+ UInt64(g + 1) &* 0xD1B5_4A32_D192_ED03), table: Self.table)
+    }
+
+    /// The counts of resample `r` alone (lane `r mod 4` of its group).
     func counts(resample r: Int) -> PoissonCounts {
-        PoissonCounts(key: Self.mix(seed &+ UInt64(r + 1) &* 0xD1B5_4A32_D192_ED03), thresholds: Self.thresholds)
+        let group = group(r / Self.lanes)
+        return PoissonCounts(key: group.key, shift: UInt64(16 * (r % Self.lanes)), table: group.table)
     }
 }
 
@@ -56,37 +75,43 @@ protocol ResampleCounts {
     func count(_ i: Int) -> Double
 }
 
-/// Every example exactly once: the pass then computes the metrics of the data itself.
-struct UnitCounts: ResampleCounts {
+/// Where a pass that evaluates four resamples at once gets their multiplicities.
+protocol LaneCounts {
+    /// How many times example `i` is drawn in each of the four resamples.
+    func counts(_ i: Int) -> SIMD4<Double>
+}
+
+/// Every example exactly once: the pass then computes the metrics of the data itself (in every
+/// lane).
+struct UnitCounts: ResampleCounts, LaneCounts {
     @inline(__always) func count(_: Int) -> Double { 1 }
+    @inline(__always) func counts(_: Int) -> SIMD4<Double> { SIMD4(repeating: 1) }
 }
 
 /// The Poisson(1) counts of one resample (see `PoissonResampler`).
-struct PoissonCounts: ResampleCounts {
+struct PoissonCounts: ResampleCounts, @unchecked Sendable {
     let key: UInt64
-    // The twelve finite thresholds as plain stored values: twelve scalar compare-and-adds per row
-    // (no branch to mispredict). A SIMD16 compare and horizontal sum compiled to a scalarised
-    // sequence several times slower, and this function runs once per row per resample.
-    private let t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11: UInt32
-
-    init(key: UInt64, thresholds: SIMD16<UInt32>) {
-        self.key = key
-        (t0, t1, t2, t3) = (thresholds[0], thresholds[1], thresholds[2], thresholds[3])
-        (t4, t5, t6, t7) = (thresholds[4], thresholds[5], thresholds[6], thresholds[7])
-        (t8, t9, t10, t11) = (thresholds[8], thresholds[9], thresholds[10], thresholds[11])
-        // thresholds[12...] are UInt32.max, reached by no 32-bit u beyond the first eleven's
-        // count except u = UInt32.max itself, which they do count.
-        precondition((12 ..< 16).allSatisfy { thresholds[$0] == .max }, "the last four thresholds are UInt32.max")
-    }
+    let shift: UInt64
+    let table: UnsafePointer<UInt8>
 
     @inline(__always)
     func count(_ i: Int) -> Double {
-        let u = UInt32(truncatingIfNeeded: PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-        var k = (u >= t0 ? 1 : 0) &+ (u >= t1 ? 1 : 0) &+ (u >= t2 ? 1 : 0) &+ (u >= t3 ? 1 : 0)
-        k &+= (u >= t4 ? 1 : 0) &+ (u >= t5 ? 1 : 0) &+ (u >= t6 ? 1 : 0) &+ (u >= t7 ? 1 : 0)
-        k &+= (u >= t8 ? 1 : 0) &+ (u >= t9 ? 1 : 0) &+ (u >= t10 ? 1 : 0) &+ (u >= t11 ? 1 : 0)
-        // The four UInt32.max thresholds of the SIMD form count only u == UInt32.max.
-        k &+= u == .max ? 4 : 0
-        return Double(k)
+        let word = PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+        return Double(table[Int(truncatingIfNeeded: (word >> shift) & 0xFFFF)])
+    }
+}
+
+/// The Poisson(1) counts of four resamples from one generator word per example.
+struct PoissonGroup: LaneCounts, @unchecked Sendable {
+    let key: UInt64
+    let table: UnsafePointer<UInt8>
+
+    @inline(__always)
+    func counts(_ i: Int) -> SIMD4<Double> {
+        let word = PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+        return SIMD4(Double(table[Int(truncatingIfNeeded: word & 0xFFFF)]),
+                     Double(table[Int(truncatingIfNeeded: (word >> 16) & 0xFFFF)]),
+                     Double(table[Int(truncatingIfNeeded: (word >> 32) & 0xFFFF)]),
+                     Double(table[Int(truncatingIfNeeded: word >> 48)]))
     }
 }
