@@ -150,7 +150,8 @@ struct BinaryResamplingPass: Sendable {
                         // and a run without positives adds 0 in every lane, so it is skipped.
                         area += (fp - previousFP) * (tp + previousTP)
                         if f & Self.groupHasPositive != 0 {
-                            precisionSum += (tp - previousTP) * (tp / pointwiseMax(tp + fp, tiny))
+                            let seen = tp + fp
+                            precisionSum += (tp - previousTP) * (tp / seen.replacing(with: tiny, where: seen .< tiny))
                         }
                         previousTP = tp
                         previousFP = fp

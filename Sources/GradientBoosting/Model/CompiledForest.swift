@@ -218,12 +218,23 @@ public struct CompiledForest: Sendable {
         defer { margins.deallocate(); transformed.deallocate() }
         let fc = featureCount
         let base = features.baseAddress!
+        // Features that are not Float are rounded to Float once per block into this scratch (the
+        // same rounding the comparison needs), so a tree step does no conversion.
+        let converted = F.self == Float.self ? nil : UnsafeMutablePointer<Float>.allocate(capacity: block * fc)
+        defer { converted?.deallocate() }
         nodes.withUnsafeBufferPointer { nodeBuffer in
             let node = nodeBuffer.baseAddress!
             for b in blockRange {
                 let first = b * block
                 let count = min(block, rows - first)
-                let rowBase = base + first * fc
+                let rowBase: UnsafePointer<Float>
+                if let converted {
+                    let source = base + first * fc
+                    for k in 0..<(count * fc) { converted[k] = Float(source[k]) }
+                    rowBase = UnsafePointer(converted)
+                } else {
+                    rowBase = UnsafeRawPointer(base + first * fc).assumingMemoryBound(to: Float.self)
+                }
                 for i in 0..<(count * groupCount) { margins[i] = baseMargin }
                 for t in 0..<roots.count {
                     let root = roots[t], depth = depths[t], g = Int(groups[t])
@@ -273,9 +284,9 @@ public struct CompiledForest: Sendable {
     /// No branch on the data (random data would mispredict half of them): a sign flip, one
     /// unordered comparison and an add (see `Node`).
     @inline(__always)
-    static func step<F: BinaryFloatingPoint>(_ node: UnsafePointer<Node>, _ i: Int32, _ row: UnsafePointer<F>) -> Int32 {
+    static func step(_ node: UnsafePointer<Node>, _ i: Int32, _ row: UnsafePointer<Float>) -> Int32 {
         let n = node[Int(i)]
-        let v = Float(bitPattern: Float(row[Int(n.feature)]).bitPattern ^ n.aux)
+        let v = Float(bitPattern: row[Int(n.feature)].bitPattern ^ n.aux)
         // The Bool's bits, not `cond ? 1 : 0`: a select may be turned back into a branch by the
         // code generator, a zero extension may not.
         let second = unsafeBitCast(v >= n.threshold, to: UInt8.self)
