@@ -15,7 +15,7 @@ of request has one expected status and, for 4xx, a keyword the plain-text messag
     image/png, no Content-Type, text/csv;label_size=2                                -> 415
     Accept: application/xml                                                          -> 406
     empty or blank body                                                              -> 204, empty answer
-    body over SAGEMAKER_MAX_PAYLOAD_IN_MB                                            -> 413
+    body over SAGEMAKER_MAX_PAYLOAD_IN_MB, with Content-Length or chunked            -> 413
     GET /ping                                                                        -> 200
 
 The server's VmRSS is sampled every 5 000 requests. The run fails (exit 1) on any unexpected
@@ -72,6 +72,10 @@ def make_kinds(rng):
         line = (",".join(["0.123456"] * FEATURES) + "\n").encode()
         return line * ((MAX_PAYLOAD_MB << 20) // len(line) + 1 + rng.randrange(100))
 
+    def oversize_chunks():
+        body = oversize()
+        return [body[k:k + 65536] for k in range(0, len(body), 65536)]
+
     def libsvm():
         lines = []
         for _ in range(3):
@@ -112,6 +116,7 @@ def make_kinds(rng):
         ("empty body", 4, "POST", lambda: b"", {"Content-Type": "text/csv"}, 204, None),
         ("blank lines", 2, "POST", lambda: b"\n \r\n\n", {"Content-Type": "text/csv"}, 204, None),
         ("oversize body", 1, "POST", oversize, {"Content-Type": "text/csv"}, 413, "SAGEMAKER_MAX_PAYLOAD_IN_MB"),
+        ("oversize chunked body", 1, "POST", oversize_chunks, {"Content-Type": "text/csv"}, 413, "SAGEMAKER_MAX_PAYLOAD_IN_MB"),
     ]
 
 
@@ -225,7 +230,7 @@ def soak(args, server, port, log_path):
     master = random.Random(args.seed)
     kinds = make_kinds(master)
     # A pool of bodies per kind, made up front so the client spends its time sending.
-    pools = [[k[3]() for _ in range(2 if k[0] == "oversize body" else 64)] if k[3] else [b""] for k in kinds]
+    pools = [[k[3]() for _ in range(2 if k[0].startswith("oversize") else 64)] if k[3] else [b""] for k in kinds]
     weights = [k[1] for k in kinds]
     plan = master.choices(range(len(kinds)), weights=weights, k=args.requests)
 
@@ -249,6 +254,9 @@ def soak(args, server, port, log_path):
             try:
                 if method == "GET":
                     conn.request("GET", "/ping")
+                elif isinstance(body, list):
+                    # No Content-Length: http.client sends the chunks with Transfer-Encoding: chunked.
+                    conn.request("POST", "/invocations", body=iter(body), headers=headers)
                 else:
                     conn.request("POST", "/invocations", body=body, headers=headers)
                 response = conn.getresponse()
