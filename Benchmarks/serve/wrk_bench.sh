@@ -4,7 +4,9 @@
 # Serves the higgs-like 100-tree binary:logistic model of Benchmarks/peers/transform_peers.py
 # (made and cached on first use, or --model-dir), checks with curl that a 1-record and a
 # 1000-record CSV request answer 200 with 1 and 1000 lines, then runs wrk on each (after a short
-# warm-up) and prints requests/s, records/s, p50/p90/p99 latency and the server's peak RSS.
+# warm-up) and prints requests/s, records/s, p50/p90/p99 latency, the server's CPU time per
+# request (user + system, from /proc/<pid>/stat, which other load on the machine does not inflate)
+# and its peak RSS.
 #
 #   Benchmarks/serve/wrk_bench.sh [--optml .build-rel/release/optml] [--model-dir DIR] [--cache DIR]
 #                                 [--duration 20s] [--wrk-threads 2] [--connections 8]
@@ -99,6 +101,10 @@ check "$WORK/one.csv" 1
 check "$WORK/thousand.csv" 1000
 
 rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
+# The server's CPU time (user + system) in clock ticks; fields 14 and 15 of /proc/<pid>/stat,
+# counted after the parenthesised command name.
+cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'; }
+TICKS="$(getconf CLK_TCK)"
 
 echo "optml serve pid $SERVER_PID on 127.0.0.1:$PORT, model $MODEL; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server RSS after start: $(( $(rss_kb VmRSS) / 1024 )) MB"
@@ -108,22 +114,24 @@ for kind in one thousand; do
   [[ "$kind" == thousand ]] && records=1000
   BODY_FILE="$WORK/$kind.csv" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/post_csv.lua" \
     "http://127.0.0.1:$PORT/invocations" > /dev/null
+  before="$(cpu_ticks)"
   BODY_FILE="$WORK/$kind.csv" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/post_csv.lua" \
     "http://127.0.0.1:$PORT/invocations" | tee "$WORK/wrk-$kind.txt"
+  ticks=$(( $(cpu_ticks) - before ))
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; echo "optml serve died under load" >&2; exit 1; }
   line="$(grep '^RESULT ' "$WORK/wrk-$kind.txt")"
   get() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<< " ${line#RESULT }"; }
   errors=$(( $(get non2xx) + $(get connect_errors) + $(get read_errors) + $(get write_errors) + $(get timeouts) ))
   TABLE+=("$(awk -v r="$(get requests)" -v d="$(get duration_us)" -v n="$records" -v p50="$(get p50_us)" \
     -v p90="$(get p90_us)" -v p99="$(get p99_us)" -v e="$errors" -v rss="$(rss_kb VmRSS)" -v hwm="$(rss_kb VmHWM)" \
-    -v c="$CONNECTIONS" 'BEGIN {
+    -v c="$CONNECTIONS" -v ticks="$ticks" -v hz="$TICKS" 'BEGIN {
       rps = r / (d / 1e6);
-      printf "| %d-record CSV | %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %.0f / %.0f |", n, c, r, rps, rps * n,
-        p50 / 1000, p90 / 1000, p99 / 1000, e, rss / 1024, hwm / 1024 }')")
+      printf "| %d-record CSV | %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %d | %.0f / %.0f |", n, c, r, rps, rps * n,
+        p50 / 1000, p90 / 1000, p99 / 1000, ticks / hz / r * 1e6, e, rss / 1024, hwm / 1024 }')")
   [[ "$errors" -eq 0 ]] || { echo "wrk saw $errors errors or non-2xx answers" >&2; exit 1; }
 done
 
 echo
-echo "| request | connections | requests | requests/s | records/s | p50 ms | p90 ms | p99 ms | errors | server RSS / peak MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| request | connections | requests | requests/s | records/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | errors | server RSS / peak MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${TABLE[@]}"
