@@ -87,7 +87,17 @@ public struct InferenceHandler: Sendable {
     /// 413 when `bytes` exceeds the payload limit.
     public func checkSize(_ bytes: Int) throws(InferenceError) {
         guard bytes > configuration.maxPayloadBytes else { return }
-        throw InferenceError(status: 413, message: "The payload is \(bytes) bytes, more than the limit of "
+        throw payloadTooLarge("The payload is \(bytes) bytes, more than")
+    }
+
+    /// The 413 for a body whose size is known only to pass the limit (a chunked body is cut off
+    /// at the limit, so its full size is never read).
+    public var streamedPayloadTooLarge: InferenceError {
+        payloadTooLarge("The payload is larger than")
+    }
+
+    private func payloadTooLarge(_ opening: String) -> InferenceError {
+        InferenceError(status: 413, message: "\(opening) the limit of "
             + "\(configuration.maxPayloadMegabytes) MB (SAGEMAKER_MAX_PAYLOAD_IN_MB). Send fewer records per request "
             + "(batch transform: a smaller MaxPayloadInMB with SplitType Line).")
     }

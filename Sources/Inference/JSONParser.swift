@@ -1,3 +1,4 @@
+import DataReaders
 import Foundation
 
 /// A strict JSON (RFC 8259) reader over bytes whose errors give the byte offset and what was
@@ -153,10 +154,10 @@ public struct JSONParser {
             if p < bytes.count && (bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-")) { p += 1 }
             guard digits(&p) > 0 else { throw error("expected a digit in the exponent, found \(found)") }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<p]), as: UTF8.self)
-        // The syntax was checked above, so conversion only fails for magnitudes beyond Double:
-        // Swift returns ±infinity for those, which the record checks reject as not finite.
-        return Double(text) ?? .nan
+        // The syntax was checked above; the readers' exact conversion gives ±infinity for
+        // magnitudes beyond Double, which the record checks reject as not finite.
+        let base = bytes.baseAddress!
+        return parseDecimalDouble(base + start, base + p) ?? .nan
     }
 
     private mutating func string() throws(SyntaxError) -> String {

@@ -261,7 +261,13 @@ public struct RecordDecoder: Sendable {
                 + "expects \(featureCount).")
         }
         for (j, element) in list.enumerated() {
-            rows.values.append(try number(element, path: "\(path)[\(j)]", at: at))
+            // A finite number is the common case; anything else takes the checks (and the path
+            // for the message, built only then).
+            if case .number(let x) = element, x.isFinite {
+                rows.values.append(x)
+            } else {
+                rows.values.append(try number(element, path: "\(path)[\(j)]", at: at))
+            }
         }
         rows.rows += 1
     }

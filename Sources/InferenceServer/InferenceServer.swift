@@ -69,8 +69,7 @@ public struct InferenceServer: Sendable {
         do {
             body = try await request.body.collect(upTo: handler.configuration.maxPayloadBytes)
         } catch is NIOTooManyBytesError {
-            do { try handler.checkSize(handler.configuration.maxPayloadBytes + 1) } catch { return response(InferenceResponse(error)) }
-            return Response(status: .contentTooLarge)
+            return response(InferenceResponse(handler.streamedPayloadTooLarge))
         } catch {
             return response(InferenceResponse(InferenceError(status: 400, message: "Could not read the request body: \(error)")))
         }

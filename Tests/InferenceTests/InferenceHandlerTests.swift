@@ -225,6 +225,10 @@ import MLCore
         let response = handler.respond(body: body, contentType: "text/csv", accept: nil)
         #expect(response.status == 413)
         #expect(response.text.hasPrefix("The payload is 1048577 bytes, more than the limit of 1 MB (SAGEMAKER_MAX_PAYLOAD_IN_MB)."))
+        // A chunked body is cut off at the limit: the message says it is larger, not a made-up size.
+        #expect(handler.streamedPayloadTooLarge.status == 413)
+        #expect(handler.streamedPayloadTooLarge.message.hasPrefix(
+            "The payload is larger than the limit of 1 MB (SAGEMAKER_MAX_PAYLOAD_IN_MB)."))
         let fits = handler.respond(body: Array("1,0\n".utf8), contentType: "text/csv", accept: nil)
         #expect(fits.status == 200)
     }

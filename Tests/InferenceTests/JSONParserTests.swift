@@ -12,6 +12,20 @@ import Testing
         #expect(try JSONParser.parse("\"\\ud83d\\ude00\"") == .string("😀"))
     }
 
+    // Numbers convert exactly as Swift's (correctly rounded) Double(String) does, long and extreme
+    // literals included.
+    @Test(arguments: ["0", "-0", "0.1", "3.14159", "-2.5e-3", "1E10", "123456789012345678901234567890",
+                      "0.30000000000000004441", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308",
+                      "1e400", "-1e400", "1e-400", "0.000000000000000000000000000001", "9007199254740993"])
+    func numbersAreExact(text: String) throws {
+        guard case .array(let items) = try JSONParser.parse("[\(text)]"), case .number(let x)? = items.first else {
+            Issue.record("not a number")
+            return
+        }
+        let expected = Double(text)!
+        #expect(x.bitPattern == expected.bitPattern, "\(text): \(x) vs \(expected)")
+    }
+
     @Test(arguments: [
         ("", "byte 0: expected a value, found the end of the input"),
         ("[1, 2", "byte 5: expected ',' or ']', found the end of the input"),
