@@ -39,6 +39,31 @@ struct PredictionTests {
         #expect(a.map(Double.init) == b)
     }
 
+    // Models with more than `transposeFeatureLimit` features walk blocks row-major instead of
+    // feature-major: the same model declared with 1500 features (the extra ones unused, filled
+    // with noise) predicts what xgboost predicted, with and without missing values.
+    @Test("wide models (row-major blocks) give the same predictions", arguments: ["x3-missing-values", "x3-binary-logistic"])
+    func wideModels(_ name: String) throws {
+        let fixture = ModelFixture.named(name)
+        let text = String(decoding: try fixture.data("model.json"), as: UTF8.self)
+            .replacingOccurrences(of: #""num_feature":"6""#, with: #""num_feature":"1500""#)
+        let ensemble = try TreeEnsemble(xgboostJSON: Data(text.utf8))
+        #expect(ensemble.featureCount == 1500)
+        let forest = try CompiledForest(ensemble)
+        #expect(!forest.transposesBlocks)
+        let (x6, rows) = try fixture.features()
+        var x = [Float](repeating: 0, count: rows * 1500)
+        for r in 0..<rows {
+            for f in 0..<6 { x[r * 1500 + f] = x6[r * 6 + f] }
+            for f in 6..<1500 { x[r * 1500 + f] = Float((r * 31 + f * 17) % 101) / 7 }
+        }
+        var predictions = [Float](repeating: .nan, count: rows * ensemble.objective.predictionWidth)
+        x.withUnsafeBufferPointer { f in predictions.withUnsafeMutableBufferPointer { forest.predict(features: f, rows: rows, into: $0) } }
+        let expected = try fixture.rows("predictions.csv").flatMap { $0 }
+        #expect(zip(predictions, expected).allSatisfy { agrees($0, $1) })
+        #expect(predictions.count == expected.count)
+    }
+
     @Test("results do not depend on the thread count or on where block boundaries fall")
     func threadInvariance() throws {
         let fixture = ModelFixture.named("x3-multi-softprob")

@@ -9,6 +9,11 @@ import MLCore
 /// depth in lock step: the walks of different rows are independent and the processor overlaps
 /// their memory loads. Blocks of rows are spread over threads for large batches.
 ///
+/// Each block of 64 rows is first copied feature-major (for up to 1024 features) and rounded to
+/// `float32`, so the eight rows walked together share one base register; blocks without missing
+/// values walk a second copy of the trees in natural child order (one comparison per step, no
+/// sign flip), blocks with some walk the missing-aware layout.
+///
 /// Margins are accumulated in `float32` starting from the base margin, tree by tree in model
 /// order, and features are rounded to `float32` before comparison: the arithmetic XGBoost does, so
 /// predictions agree with XGBoost's to the last bit or nearly (on a 1M-row
@@ -25,7 +30,8 @@ public struct CompiledForest: Sendable {
     struct Node {
         /// `t` (default left), `−nextDown(t)` (default right), or NaN at a leaf (every value "first").
         var threshold: Float
-        /// Feature index (0 at a leaf).
+        /// Byte offset of the feature's value from a row's base in the block layout:
+        /// `feature × featureScale` (0 at a leaf).
         var feature: UInt32
         /// Index of the first child (the second follows it); a leaf's own index.
         var child: Int32
@@ -37,6 +43,10 @@ public struct CompiledForest: Sendable {
     }
 
     let nodes: [Node]
+    /// The same trees laid out for rows without missing values: children in natural order
+    /// (left, then right), thresholds as they are, no sign flip, so a step is one load, one
+    /// comparison and an add. Blocks of rows without NaN walk these.
+    let plainNodes: [Node]
     /// Index of each used tree's root in `nodes`.
     let roots: [Int32]
     /// Depth (edges on the longest root-to-leaf path) of each used tree.
@@ -51,6 +61,15 @@ public struct CompiledForest: Sendable {
     public let featureCount: Int
     /// The margin every row starts from, the same in every output group.
     let baseMargin: Float
+    /// Whether blocks are copied feature-major (`blockRows` Float values per feature) before the
+    /// walk: then the eight rows walked together sit 4 bytes apart and one base register serves
+    /// them all. Models with many features walk the rows where they are instead.
+    let transposesBlocks: Bool
+    /// Bytes between the values of consecutive features of a row in the walked layout
+    /// (`blockRows × 4` transposed, 4 row-major); node feature fields are pre-multiplied by it.
+    let featureScale: Int
+    /// Up to this many features, blocks are transposed (a block is then at most 256 KB).
+    static let transposeFeatureLimit = 1024
 
     /// Compiles the trees prediction uses (all, or up to and including `bestIteration`).
     ///
@@ -61,6 +80,28 @@ public struct CompiledForest: Sendable {
         featureCount = ensemble.featureCount
         baseMargin = try ensemble.objective.baseMargin(fromBaseScore: ensemble.baseScore)
         let used = ensemble.usedTreeCount
+        transposesBlocks = ensemble.featureCount <= Self.transposeFeatureLimit
+        featureScale = transposesBlocks ? Self.blockRows * 4 : 4
+        guard ensemble.featureCount * featureScale < Int(UInt32.max) else {
+            throw OptmlError.user("The model has \(ensemble.featureCount) features; prediction supports up to \(Int(UInt32.max) / 4 - 1).")
+        }
+        let (nodes, roots, depths) = try Self.layOut(ensemble, used: used, natural: false, featureScale: featureScale)
+        let plain = try Self.layOut(ensemble, used: used, natural: true, featureScale: featureScale)
+        precondition(plain.roots == roots && plain.depths == depths, "both layouts walk the same trees")
+        self.plainNodes = plain.nodes
+        self.nodes = nodes
+        self.roots = roots
+        self.depths = depths
+        self.groups = Array(ensemble.treeGroups[0..<used])
+        self.stepsPerRow = depths.reduce(0) { $0 + Int($1) }
+    }
+
+    /// Numbers the used trees breadth-first into one node array (see `Node`). `natural` keeps
+    /// every node's children in (left, right) order with plain thresholds, for rows without
+    /// missing values; otherwise default-right nodes are swapped and sign-flipped.
+    private static func layOut(_ ensemble: TreeEnsemble, used: Int, natural: Bool, featureScale: Int) throws
+        -> (nodes: [Node], roots: [Int32], depths: [Int32])
+    {
         var nodes: [Node] = []
         nodes.reserveCapacity(ensemble.trees[0..<used].reduce(0) { $0 + $1.nodeCount })
         var roots: [Int32] = [], depths: [Int32] = []
@@ -96,25 +137,25 @@ public struct CompiledForest: Sendable {
                         throw OptmlError.user("Tree \(t) node \(old) of the model points outside the tree or at feature \(tree.splitIndices[old]) of \(ensemble.featureCount); the model is corrupt.")
                     }
                     let threshold = tree.splitConditions[old]
-                    if tree.defaultLeft[old] {
+                    if natural {
                         queue.append((left, d + 1))
                         queue.append((right, d + 1))
-                        nodes.append(Node(threshold: threshold, feature: UInt32(tree.splitIndices[old]), child: Int32(firstChild), aux: 0))
+                        nodes.append(Node(threshold: threshold, feature: UInt32(Int(tree.splitIndices[old]) * featureScale), child: Int32(firstChild), aux: 0))
+                    } else if tree.defaultLeft[old] {
+                        queue.append((left, d + 1))
+                        queue.append((right, d + 1))
+                        nodes.append(Node(threshold: threshold, feature: UInt32(Int(tree.splitIndices[old]) * featureScale), child: Int32(firstChild), aux: 0))
                     } else {
                         queue.append((right, d + 1))
                         queue.append((left, d + 1))
-                        nodes.append(Node(threshold: -threshold.nextDown, feature: UInt32(tree.splitIndices[old]),
+                        nodes.append(Node(threshold: -threshold.nextDown, feature: UInt32(Int(tree.splitIndices[old]) * featureScale),
                                           child: Int32(firstChild), aux: 0x8000_0000))
                     }
                 }
             }
             depths.append(depth)
         }
-        self.nodes = nodes
-        self.roots = roots
-        self.depths = depths
-        self.groups = Array(ensemble.treeGroups[0..<used])
-        self.stepsPerRow = depths.reduce(0) { $0 + Int($1) }
+        return (nodes, roots, depths)
     }
 
     /// Margins per row: `objective.outputGroups` values.
@@ -218,53 +259,49 @@ public struct CompiledForest: Sendable {
         defer { margins.deallocate(); transformed.deallocate() }
         let fc = featureCount
         let base = features.baseAddress!
-        // Features that are not Float are rounded to Float once per block into this scratch (the
-        // same rounding the comparison needs), so a tree step does no conversion.
-        let converted = F.self == Float.self ? nil : UnsafeMutablePointer<Float>.allocate(capacity: block * fc)
-        defer { converted?.deallocate() }
+        // The walked copy of a block: feature-major when `transposesBlocks`, else row-major and
+        // only for features that are not Float. Values are rounded to Float here (the rounding
+        // the comparison needs), so a tree step does no conversion, and checked for NaN: blocks
+        // without missing values walk the simpler natural layout.
+        let copy = transposesBlocks || F.self != Float.self ? UnsafeMutablePointer<Float>.allocate(capacity: block * fc) : nil
+        defer { copy?.deallocate() }
         nodes.withUnsafeBufferPointer { nodeBuffer in
-            let node = nodeBuffer.baseAddress!
+        plainNodes.withUnsafeBufferPointer { plainBuffer in
+            let node = nodeBuffer.baseAddress!, plainNode = plainBuffer.baseAddress!
             for b in blockRange {
                 let first = b * block
                 let count = min(block, rows - first)
-                let rowBase: UnsafePointer<Float>
-                if let converted {
-                    let source = base + first * fc
-                    for k in 0..<(count * fc) { converted[k] = Float(source[k]) }
-                    rowBase = UnsafePointer(converted)
+                let source = base + first * fc
+                let rowBase: UnsafeRawPointer
+                var missing = false
+                if transposesBlocks, let copy {
+                    for r in 0..<count {
+                        let row = source + r * fc
+                        for f in 0..<fc {
+                            let v = Float(row[f])
+                            copy[f &* block &+ r] = v
+                            missing = missing || v.isNaN
+                        }
+                    }
+                    rowBase = UnsafeRawPointer(copy)
+                } else if let copy {
+                    for k in 0..<(count * fc) {
+                        let v = Float(source[k])
+                        copy[k] = v
+                        missing = missing || v.isNaN
+                    }
+                    rowBase = UnsafeRawPointer(copy)
                 } else {
-                    rowBase = UnsafeRawPointer(base + first * fc).assumingMemoryBound(to: Float.self)
+                    rowBase = UnsafeRawPointer(source)
+                    let values = rowBase.assumingMemoryBound(to: Float.self)
+                    for k in 0..<(count * fc) { missing = missing || values[k].isNaN }
                 }
                 for i in 0..<(count * groupCount) { margins[i] = baseMargin }
-                for t in 0..<roots.count {
-                    let root = roots[t], depth = depths[t], g = Int(groups[t])
-                    // Eight rows at a time with their node indices in registers: eight independent
-                    // walks in flight hide the load latency of each step.
-                    var r = 0
-                    while r + 8 <= count {
-                        let p0 = rowBase + r &* fc, p1 = p0 + fc, p2 = p1 + fc, p3 = p2 + fc
-                        let p4 = p3 + fc, p5 = p4 + fc, p6 = p5 + fc, p7 = p6 + fc
-                        var i0 = root, i1 = root, i2 = root, i3 = root, i4 = root, i5 = root, i6 = root, i7 = root
-                        for _ in 0..<depth {
-                            i0 = Self.step(node, i0, p0); i1 = Self.step(node, i1, p1)
-                            i2 = Self.step(node, i2, p2); i3 = Self.step(node, i3, p3)
-                            i4 = Self.step(node, i4, p4); i5 = Self.step(node, i5, p5)
-                            i6 = Self.step(node, i6, p6); i7 = Self.step(node, i7, p7)
-                        }
-                        let m = margins + (r &* groupCount &+ g)
-                        m[0] += node[Int(i0)].leafValue; m[groupCount] += node[Int(i1)].leafValue
-                        m[2 &* groupCount] += node[Int(i2)].leafValue; m[3 &* groupCount] += node[Int(i3)].leafValue
-                        m[4 &* groupCount] += node[Int(i4)].leafValue; m[5 &* groupCount] += node[Int(i5)].leafValue
-                        m[6 &* groupCount] += node[Int(i6)].leafValue; m[7 &* groupCount] += node[Int(i7)].leafValue
-                        r += 8
-                    }
-                    while r < count {
-                        let p = rowBase + r &* fc
-                        var i = root
-                        for _ in 0..<depth { i = Self.step(node, i, p) }
-                        margins[r &* groupCount &+ g] += node[Int(i)].leafValue
-                        r += 1
-                    }
+                switch (missing, transposesBlocks) {
+                case (true, true): walk(MissingAwareStep.self, FeatureMajor.self, node, rowBase, count: count, margins: margins)
+                case (false, true): walk(PlainStep.self, FeatureMajor.self, plainNode, rowBase, count: count, margins: margins)
+                case (true, false): walk(MissingAwareStep.self, RowMajor.self, node, rowBase, count: count, margins: margins)
+                case (false, false): walk(PlainStep.self, RowMajor.self, plainNode, rowBase, count: count, margins: margins)
                 }
                 let out = output.baseAddress! + first * width
                 if transform {
@@ -277,20 +314,96 @@ public struct CompiledForest: Sendable {
                 }
             }
         }
+        }
     }
 
-    /// One step down a tree: the child a row goes to from node `i` (a leaf returns itself).
-    ///
-    /// No branch on the data (random data would mispredict half of them): a sign flip, one
-    /// unordered comparison and an add (see `Node`).
+    /// Adds every used tree's leaf to the margins of `count` rows (a block), walking `node`
+    /// with `Step` over rows laid out as `Layout` says.
     @inline(__always)
-    static func step(_ node: UnsafePointer<Node>, _ i: Int32, _ row: UnsafePointer<Float>) -> Int32 {
-        let n = node[Int(i)]
-        let v = Float(bitPattern: row[Int(n.feature)].bitPattern ^ n.aux)
+    func walk<Step: TreeStep, Layout: BlockLayout>(_: Step.Type, _: Layout.Type, _ node: UnsafePointer<Node>,
+                                                   _ rowBase: UnsafeRawPointer, count: Int, margins: UnsafeMutablePointer<Float>) {
+        let groupCount = marginWidth
+        // Bytes from one row's values to the next: a constant 4 feature-major, so the eight rows
+        // below share one base register and differ by an immediate displacement.
+        let rowBytes = Layout.rowBytes(featureCount: featureCount)
+        for t in 0..<roots.count {
+            let root = Int(roots[t]), depth = depths[t], g = Int(groups[t])
+            // Eight rows at a time with their node indices in registers: eight independent
+            // walks in flight hide the load latency of each step.
+            var r = 0
+            while r + 8 <= count {
+                let p = rowBase + r &* rowBytes
+                var i0 = root, i1 = root, i2 = root, i3 = root, i4 = root, i5 = root, i6 = root, i7 = root
+                for _ in 0..<depth {
+                    i0 = Step.step(node, i0, p); i1 = Step.step(node, i1, p + rowBytes)
+                    i2 = Step.step(node, i2, p + 2 &* rowBytes); i3 = Step.step(node, i3, p + 3 &* rowBytes)
+                    i4 = Step.step(node, i4, p + 4 &* rowBytes); i5 = Step.step(node, i5, p + 5 &* rowBytes)
+                    i6 = Step.step(node, i6, p + 6 &* rowBytes); i7 = Step.step(node, i7, p + 7 &* rowBytes)
+                }
+                let m = margins + (r &* groupCount &+ g)
+                m[0] += node[i0].leafValue; m[groupCount] += node[i1].leafValue
+                m[2 &* groupCount] += node[i2].leafValue; m[3 &* groupCount] += node[i3].leafValue
+                m[4 &* groupCount] += node[i4].leafValue; m[5 &* groupCount] += node[i5].leafValue
+                m[6 &* groupCount] += node[i6].leafValue; m[7 &* groupCount] += node[i7].leafValue
+                r += 8
+            }
+            while r < count {
+                let p = rowBase + r &* rowBytes
+                var i = root
+                for _ in 0..<depth { i = Step.step(node, i, p) }
+                margins[r &* groupCount &+ g] += node[i].leafValue
+                r += 1
+            }
+        }
+    }
+}
+
+/// Where the values of the rows of a block sit: row `r`'s feature `f` is at
+/// `base + r · rowBytes + f · featureScale` (the node's `feature` field holds `f · featureScale`).
+protocol BlockLayout {
+    static func rowBytes(featureCount: Int) -> Int
+}
+
+/// Feature-major: a block's values of one feature are contiguous (`CompiledForest.blockRows`
+/// of them), so consecutive rows are 4 bytes apart.
+enum FeatureMajor: BlockLayout {
+    @inline(__always) static func rowBytes(featureCount: Int) -> Int { 4 }
+}
+
+/// Row-major, as the caller's matrix is.
+enum RowMajor: BlockLayout {
+    @inline(__always) static func rowBytes(featureCount: Int) -> Int { featureCount &* 4 }
+}
+
+/// One step down a tree: the child a row goes to from node `i` (a leaf returns itself).
+protocol TreeStep {
+    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int
+}
+
+/// The step of the missing-aware layout (`CompiledForest.nodes`).
+///
+/// No branch on the data (random data would mispredict half of them): a sign flip, one
+/// unordered comparison and an add (see `Node`).
+enum MissingAwareStep: TreeStep {
+    @inline(__always)
+    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int {
+        let n = node[i]
+        let v = Float(bitPattern: row.load(fromByteOffset: Int(n.feature), as: UInt32.self) ^ n.aux)
         // The Bool's bits, not `cond ? 1 : 0`: a select may be turned back into a branch by the
         // code generator, a zero extension may not.
         let second = unsafeBitCast(v >= n.threshold, to: UInt8.self)
-        return n.child &+ Int32(second)
+        return Int(n.child) &+ Int(second)
+    }
+}
+
+/// The step of the natural layout (`CompiledForest.plainNodes`), for rows without missing
+/// values: `x >= t` goes to the second (right) child; a leaf's NaN threshold keeps it in place.
+enum PlainStep: TreeStep {
+    @inline(__always)
+    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int {
+        let n = node[i]
+        let second = unsafeBitCast(row.load(fromByteOffset: Int(n.feature), as: Float.self) >= n.threshold, to: UInt8.self)
+        return Int(n.child) &+ Int(second)
     }
 }
 
