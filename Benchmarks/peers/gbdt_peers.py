@@ -93,7 +93,7 @@ def run_optml(optml, root, threads):
 
 def optml_predictions(optml, root, features, threads):
     proc = subprocess.run([optml, "predict-bench", "--model-dir", os.path.join(root, "model"), "--threads", str(threads),
-                           "--repetitions", "1", features], capture_output=True, text=True)
+                           "--repetitions", "3", features], capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"optml predict-bench failed: {proc.stderr}")
     return json.loads(proc.stdout)

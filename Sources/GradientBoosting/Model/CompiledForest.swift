@@ -3,9 +3,9 @@ import MLCore
 
 /// A `TreeEnsemble` laid out for fast batch prediction.
 ///
-/// Every used tree (up to `bestIteration`) is renumbered breadth-first into one array of 16-byte
-/// nodes where the two children of a node are adjacent, so a step is `child + (0 or 1)` with no
-/// branch on the data. Leaves point at themselves, so all rows of a block walk a tree for exactly its
+/// Every used tree (up to `bestIteration`) is renumbered breadth-first into one node numbering
+/// where the two children of a node are adjacent, so a step is `child + (0 or 1)` with no
+/// branch on the data; the nodes are stored as parallel arrays (`NodeTables`). Leaves point at themselves, so all rows of a block walk a tree for exactly its
 /// depth in lock step: the walks of different rows are independent and the processor overlaps
 /// their memory loads. Blocks of rows are spread over threads for large batches.
 ///
@@ -42,11 +42,12 @@ public struct CompiledForest: Sendable {
         var leafValue: Float { Float(bitPattern: aux) }
     }
 
-    let nodes: [Node]
+    /// The trees in the missing-aware layout, as the walk reads them (see `NodeTables`).
+    let tables: NodeTables
     /// The same trees laid out for rows without missing values: children in natural order
     /// (left, then right), thresholds as they are, no sign flip, so a step is one load, one
     /// comparison and an add. Blocks of rows without NaN walk these.
-    let plainNodes: [Node]
+    let plainTables: NodeTables
     /// Index of each used tree's root in `nodes`.
     let roots: [Int32]
     /// Depth (edges on the longest root-to-leaf path) of each used tree.
@@ -82,14 +83,14 @@ public struct CompiledForest: Sendable {
         let used = ensemble.usedTreeCount
         transposesBlocks = ensemble.featureCount <= Self.transposeFeatureLimit
         featureScale = transposesBlocks ? Self.blockRows * 4 : 4
-        guard ensemble.featureCount * featureScale < Int(UInt32.max) else {
-            throw OptmlError.user("The model has \(ensemble.featureCount) features; prediction supports up to \(Int(UInt32.max) / 4 - 1).")
+        guard ensemble.featureCount * featureScale < Int(Int32.max) else {
+            throw OptmlError.user("The model has \(ensemble.featureCount) features; prediction supports up to \(Int(Int32.max) / 4 - 1).")
         }
         let (nodes, roots, depths) = try Self.layOut(ensemble, used: used, natural: false, featureScale: featureScale)
         let plain = try Self.layOut(ensemble, used: used, natural: true, featureScale: featureScale)
         precondition(plain.roots == roots && plain.depths == depths, "both layouts walk the same trees")
-        self.plainNodes = plain.nodes
-        self.nodes = nodes
+        self.tables = NodeTables(nodes)
+        self.plainTables = NodeTables(plain.nodes)
         self.roots = roots
         self.depths = depths
         self.groups = Array(ensemble.treeGroups[0..<used])
@@ -265,9 +266,8 @@ public struct CompiledForest: Sendable {
         // without missing values walk the simpler natural layout.
         let copy = transposesBlocks || F.self != Float.self ? UnsafeMutablePointer<Float>.allocate(capacity: block * fc) : nil
         defer { copy?.deallocate() }
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-        plainNodes.withUnsafeBufferPointer { plainBuffer in
-            let node = nodeBuffer.baseAddress!, plainNode = plainBuffer.baseAddress!
+        tables.withPointers { node in
+        plainTables.withPointers { plainNode in
             for b in blockRange {
                 let first = b * block
                 let count = min(block, rows - first)
@@ -320,7 +320,7 @@ public struct CompiledForest: Sendable {
     /// Adds every used tree's leaf to the margins of `count` rows (a block), walking `node`
     /// with `Step` over rows laid out as `Layout` says.
     @inline(__always)
-    func walk<Step: TreeStep, Layout: BlockLayout>(_: Step.Type, _: Layout.Type, _ node: UnsafePointer<Node>,
+    func walk<Step: TreeStep, Layout: BlockLayout>(_: Step.Type, _: Layout.Type, _ node: NodePointers,
                                                    _ rowBase: UnsafeRawPointer, count: Int, margins: UnsafeMutablePointer<Float>) {
         let groupCount = marginWidth
         // Bytes from one row's values to the next: a constant 4 feature-major, so the eight rows
@@ -341,17 +341,17 @@ public struct CompiledForest: Sendable {
                     i6 = Step.step(node, i6, p + 6 &* rowBytes); i7 = Step.step(node, i7, p + 7 &* rowBytes)
                 }
                 let m = margins + (r &* groupCount &+ g)
-                m[0] += node[i0].leafValue; m[groupCount] += node[i1].leafValue
-                m[2 &* groupCount] += node[i2].leafValue; m[3 &* groupCount] += node[i3].leafValue
-                m[4 &* groupCount] += node[i4].leafValue; m[5 &* groupCount] += node[i5].leafValue
-                m[6 &* groupCount] += node[i6].leafValue; m[7 &* groupCount] += node[i7].leafValue
+                m[0] += node.leaves[i0]; m[groupCount] += node.leaves[i1]
+                m[2 &* groupCount] += node.leaves[i2]; m[3 &* groupCount] += node.leaves[i3]
+                m[4 &* groupCount] += node.leaves[i4]; m[5 &* groupCount] += node.leaves[i5]
+                m[6 &* groupCount] += node.leaves[i6]; m[7 &* groupCount] += node.leaves[i7]
                 r += 8
             }
             while r < count {
                 let p = rowBase + r &* rowBytes
                 var i = root
                 for _ in 0..<depth { i = Step.step(node, i, p) }
-                margins[r &* groupCount &+ g] += node[i].leafValue
+                margins[r &* groupCount &+ g] += node.leaves[i]
                 r += 1
             }
         }
@@ -377,34 +377,83 @@ enum RowMajor: BlockLayout {
 
 /// One step down a tree: the child a row goes to from node `i` (a leaf returns itself).
 protocol TreeStep {
-    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int
+    static func step(_ node: NodePointers, _ i: Int, _ row: UnsafeRawPointer) -> Int
 }
 
-/// The step of the missing-aware layout (`CompiledForest.nodes`).
+/// The step of the missing-aware layout (`CompiledForest.tables`).
 ///
 /// No branch on the data (random data would mispredict half of them): a sign flip, one
 /// unordered comparison and an add (see `Node`).
 enum MissingAwareStep: TreeStep {
     @inline(__always)
-    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int {
-        let n = node[i]
-        let v = Float(bitPattern: row.load(fromByteOffset: Int(n.feature), as: UInt32.self) ^ n.aux)
+    static func step(_ node: NodePointers, _ i: Int, _ row: UnsafeRawPointer) -> Int {
+        let split = node.splits[i]
+        let sign = split.feature & 0x8000_0000
+        let v = Float(bitPattern: row.load(fromByteOffset: Int(split.feature & 0x7FFF_FFFF), as: UInt32.self) ^ sign)
         // The Bool's bits, not `cond ? 1 : 0`: a select may be turned back into a branch by the
         // code generator, a zero extension may not.
-        let second = unsafeBitCast(v >= n.threshold, to: UInt8.self)
-        return Int(n.child) &+ Int(second)
+        let second = unsafeBitCast(v >= split.threshold, to: UInt8.self)
+        return Int(node.children[i]) &+ Int(second)
     }
 }
 
-/// The step of the natural layout (`CompiledForest.plainNodes`), for rows without missing
+/// The step of the natural layout (`CompiledForest.plainTables`), for rows without missing
 /// values: `x >= t` goes to the second (right) child; a leaf's NaN threshold keeps it in place.
 enum PlainStep: TreeStep {
     @inline(__always)
-    static func step(_ node: UnsafePointer<CompiledForest.Node>, _ i: Int, _ row: UnsafeRawPointer) -> Int {
-        let n = node[i]
-        let second = unsafeBitCast(row.load(fromByteOffset: Int(n.feature), as: Float.self) >= n.threshold, to: UInt8.self)
-        return Int(n.child) &+ Int(second)
+    static func step(_ node: NodePointers, _ i: Int, _ row: UnsafeRawPointer) -> Int {
+        let split = node.splits[i]
+        let second = unsafeBitCast(row.load(fromByteOffset: Int(split.feature), as: Float.self) >= split.threshold, to: UInt8.self)
+        return Int(node.children[i]) &+ Int(second)
     }
+}
+
+/// A node layout as the walk reads it, in three arrays indexed by node: the 8-byte split
+/// (threshold, feature offset with the sign flip of a default-right node in its top bit), the
+/// first child, and the leaf value. Each is addressed by `base + index × 8` or `× 4`, which the
+/// processor does in the load itself, so a step needs no index arithmetic.
+struct NodeTables: Sendable {
+    struct Split {
+        var threshold: Float
+        var feature: UInt32
+    }
+
+    let splits: [Split]
+    let children: [Int32]
+    let leaves: [Float]
+
+    init(_ nodes: [CompiledForest.Node]) {
+        var splits: [Split] = [], children: [Int32] = [], leaves: [Float] = []
+        splits.reserveCapacity(nodes.count)
+        children.reserveCapacity(nodes.count)
+        leaves.reserveCapacity(nodes.count)
+        for (i, n) in nodes.enumerated() {
+            let leaf = Int(n.child) == i
+            splits.append(Split(threshold: n.threshold, feature: leaf ? 0 : n.feature | (n.aux & 0x8000_0000)))
+            children.append(n.child)
+            leaves.append(leaf ? n.leafValue : 0)
+        }
+        self.splits = splits
+        self.children = children
+        self.leaves = leaves
+    }
+
+    func withPointers<R>(_ body: (NodePointers) -> R) -> R {
+        splits.withUnsafeBufferPointer { s in
+            children.withUnsafeBufferPointer { c in
+                leaves.withUnsafeBufferPointer { l in
+                    body(NodePointers(splits: s.baseAddress!, children: c.baseAddress!, leaves: l.baseAddress!))
+                }
+            }
+        }
+    }
+}
+
+/// Where a walk reads a `NodeTables`.
+struct NodePointers {
+    let splits: UnsafePointer<NodeTables.Split>
+    let children: UnsafePointer<Int32>
+    let leaves: UnsafePointer<Float>
 }
 
 extension TreeEnsemble {
