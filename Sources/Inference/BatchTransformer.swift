@@ -2,14 +2,16 @@ import Dispatch
 import Foundation
 import MLCore
 import BuiltinAlgorithms
+import DataReaders
 
 /// Offline batch inference over files (`optml transform`): one `<file>.out` per input, one output
 /// record per input record in order, like Batch Transform with `SplitType=Line` (contract §4.6).
 ///
-/// CSV and JSON Lines stream: the file is read `blockBytes` at a time, each block of whole lines
-/// is cut into pieces decoded, predicted and encoded on `threads` workers, and the pieces are
-/// written in order, so memory stays a few blocks whatever the file size. `application/json`
-/// files are one document each and are read whole. Output goes to a hidden temporary file in the
+/// CSV, JSON Lines and libsvm stream: the file is read `blockBytes` at a time, each block of whole
+/// lines is cut into pieces decoded, predicted and encoded on `threads` workers, and the pieces are
+/// written in order, so memory stays a few blocks whatever the file size. RecordIO-protobuf files
+/// stream the same way, cut at record boundaries (`SplitType=RecordIO`; a record in several
+/// parts stays whole). `application/json` files are one document each and are read whole. Output goes to a hidden temporary file in the
 /// output folder, is fsynced and renamed into place, so a reader never sees half a file; on
 /// failure the temporary file is removed.
 ///
@@ -39,6 +41,8 @@ public struct BatchTransformer: Sendable {
             let summary: TransformSummary
             if options.format.splitsByLine {
                 summary = try streamLines(input: input, name: name, writer: writer)
+            } else if options.format == .recordioProtobuf {
+                summary = try streamRecords(input: input, name: name, writer: writer)
             } else {
                 summary = try transformDocument(input: input, name: name, writer: writer)
             }
@@ -332,6 +336,209 @@ public struct BatchTransformer: Sendable {
             }
         }
         out.append(0x0A)
+    }
+}
+
+extension BatchTransformer {
+    // MARK: - Streaming by RecordIO record
+
+    /// The end offsets of the whole records that start at `from` in `bytes[..<count]`, and where
+    /// the scan stopped (the start of an incomplete record, or `count`). A record written in
+    /// parts (flags 1, 2, 3) counts as one. `base` is the file offset of `bytes[0]`, for messages.
+    ///
+    /// - Throws: `OptmlError.user` naming the file and byte offset when the bytes there are not
+    ///   RecordIO framing.
+    static func recordEnds(_ bytes: UnsafeBufferPointer<UInt8>, count: Int, base: Int, name: String) throws
+        -> (ends: [Int], stop: Int)
+    {
+        var ends: [Int] = []
+        var p = 0
+        var recordStart = 0
+        var inParts = false
+        while count - p >= 8 {
+            let raw = UnsafeRawBufferPointer(bytes)
+            let magic = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt32.self))
+            guard magic == RecordIOFraming.magic else {
+                throw OptmlError.user("\(name) byte \(base + p): expected the RecordIO magic 0x\(String(RecordIOFraming.magic, radix: 16)) "
+                    + "at the start of a record, found 0x\(String(magic, radix: 16)). Is this file application/x-recordio-protobuf "
+                    + "(as written by the SageMaker SDK's RecordSerializer or write_numpy_to_dense_tensor)?")
+            }
+            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: p + 4, as: UInt32.self))
+            let length = Int(word & UInt32(RecordIOFraming.maximumPartLength))
+            let flag = word >> 29
+            let size = 8 + length + RecordIOFraming.padding(length)
+            guard count - p >= size else { break }
+            if !inParts { recordStart = p }
+            switch flag {
+            case 0:
+                guard !inParts else {
+                    throw OptmlError.user("\(name) byte \(base + p): a whole record (flag 0) inside a record written in parts; "
+                        + "the file is damaged.")
+                }
+                ends.append(p + size)
+            case 1:
+                guard !inParts else {
+                    throw OptmlError.user("\(name) byte \(base + p): a first part (flag 1) inside a record written in parts; "
+                        + "the file is damaged.")
+                }
+                inParts = true
+            case 2:
+                guard inParts else {
+                    throw OptmlError.user("\(name) byte \(base + p): a middle part (flag 2) without a first part; the file is damaged.")
+                }
+            case 3:
+                guard inParts else {
+                    throw OptmlError.user("\(name) byte \(base + p): a last part (flag 3) without a first part; the file is damaged.")
+                }
+                inParts = false
+                ends.append(p + size)
+            default:
+                throw OptmlError.user("\(name) byte \(base + p): continuation flag \(flag) is not 0 to 3; the file is damaged.")
+            }
+            p += size
+        }
+        return (ends, inParts ? recordStart : p)
+    }
+
+    fileprivate func streamRecords(input: URL, name: String, writer: OutputFile) throws -> TransformSummary {
+        let fd = open(input.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw OptmlError.platform("Cannot open \(name) (\(input.path)): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var capacity = options.blockBytes
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var eof = false
+        var consumed = 0
+        var firstRecord = 1
+        var summary = TransformSummary(file: name)
+        var wroteRecord = false
+        if !encoder.writesLines {
+            var start: [UInt8] = []
+            encoder.appendDocumentStart(to: &start)
+            try writer.write(start)
+        }
+        while !(eof && filled == 0) {
+            while !eof && filled < capacity {
+                let n = read(fd, buffer + filled, capacity - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OptmlError.platform("Cannot read \(name) (\(input.path)): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { eof = true } else { filled += n }
+            }
+            let bytes = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: filled)
+            let (ends, stop) = try Self.recordEnds(bytes, count: filled, base: consumed, name: name)
+            if ends.isEmpty {
+                if eof {
+                    throw OptmlError.user("\(name) byte \(consumed + stop): the file ends inside a record (\(filled - stop) bytes "
+                        + "left); the file is truncated.")
+                }
+                // A record longer than the block: read more of it.
+                capacity *= 2
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+                grown.copyMemory(from: buffer, byteCount: filled)
+                buffer.deallocate()
+                buffer = grown
+                continue
+            }
+            let cut = ends.last!
+            let results = processRecords(bytes, ends: ends, name: name, firstRecord: firstRecord, base: consumed)
+            for result in results {
+                for bad in result.bad {
+                    guard options.skipBadRecords else { throw OptmlError.user(bad.message) }
+                    summary.skipped += 1
+                    if summary.skippedDetails.count < TransformSummary.skippedDetailLimit {
+                        summary.skippedDetails.append(.init(line: bad.record, message: bad.message))
+                    }
+                }
+                if !result.output.isEmpty {
+                    try writer.write(!encoder.writesLines && !wroteRecord ? Array(result.output.dropFirst(2)) : result.output)
+                    wroteRecord = true
+                }
+                summary.records += result.records
+            }
+            firstRecord += ends.count
+            consumed += cut
+            let rest = filled - cut
+            if rest > 0 { buffer.copyMemory(from: buffer + cut, byteCount: rest) }
+            filled = rest
+        }
+        if !encoder.writesLines {
+            var end: [UInt8] = []
+            encoder.appendDocumentEnd(to: &end)
+            try writer.write(end)
+        }
+        return summary
+    }
+
+    /// One piece of records: its encoded output, the records predicted, and the bad records
+    /// (1-based record number in the file, message).
+    fileprivate struct RecordPieceResult {
+        var output: [UInt8] = []
+        var records = 0
+        var bad: [(record: Int, message: String)] = []
+    }
+
+    /// Decodes, predicts and encodes the records ending at `ends` in pieces on the workers, in
+    /// order. A piece that does not decode is bisected to find its bad records.
+    fileprivate func processRecords(_ block: UnsafeBufferPointer<UInt8>, ends: [Int], name: String, firstRecord: Int,
+                                    base: Int) -> [RecordPieceResult] {
+        let starts = [0] + ends.dropLast()
+        let pieces = max(1, min(options.threads * 2, ends.count, block.count / 4096))
+        let results = UnsafeMutableBufferPointer<RecordPieceResult>.allocate(capacity: pieces)
+        results.initialize(repeating: RecordPieceResult())
+        defer { results.deinitialize(); results.deallocate() }
+        let work = { (k: Int) in
+            let lo = ends.count * k / pieces, hi = ends.count * (k + 1) / pieces
+            guard lo < hi else { return }
+            var result = RecordPieceResult()
+            var rows = FeatureRows(featureCount: self.handler.predictor.featureCount)
+            func visit(_ range: Range<Int>) {
+                guard !range.isEmpty else { return }
+                let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[starts[range.lowerBound]..<ends[range.upperBound - 1]]))
+                do {
+                    let decoded = try self.handler.decoder.decodeRecordIO(bytes, source: name)
+                    if decoded.rows == range.count {
+                        rows.values.append(contentsOf: decoded.values)
+                        rows.rows += decoded.rows
+                        return
+                    }
+                    if range.count == 1 {
+                        result.bad.append((firstRecord + range.lowerBound, "\(name) record \(firstRecord + range.lowerBound) "
+                            + "(byte \(base + starts[range.lowerBound])): it holds \(decoded.rows) rows; expected one per record."))
+                        return
+                    }
+                } catch {
+                    if range.count == 1 {
+                        let detail = Self.detail(error).replacingOccurrences(of: "\(name): ", with: "")
+                        result.bad.append((firstRecord + range.lowerBound, "\(name) record \(firstRecord + range.lowerBound) "
+                            + "(byte \(base + starts[range.lowerBound])): \(detail)"))
+                        return
+                    }
+                }
+                let middle = range.lowerBound + range.count / 2
+                visit(range.lowerBound..<middle)
+                visit(middle..<range.upperBound)
+            }
+            visit(lo..<hi)
+            if rows.rows > 0 {
+                let predictions = self.handler.predict(rows)
+                var out: [UInt8] = []
+                // JSON documents: every record after a comma; the writer drops the file's first one.
+                for i in 0..<rows.rows { self.encoder.appendRecord(i, of: predictions, first: self.encoder.writesLines, to: &out) }
+                result.output = out
+                result.records = rows.rows
+            }
+            results[k] = result
+        }
+        if options.threads == 1 || pieces == 1 {
+            for k in 0..<pieces { work(k) }
+        } else {
+            let shared = UncheckedBox(work)
+            DispatchQueue.concurrentPerform(iterations: pieces) { shared.value($0) }
+        }
+        return Array(results)
     }
 }
 

@@ -12,8 +12,9 @@ struct Transform: ParsableCommand {
         abstract: "Predict every file under /opt/ml/processing/input into <file>.out under /opt/ml/processing/output.",
         discussion: """
         The model comes from /opt/ml/processing/model (a model.tar.gz there is unpacked first) or \
-        --model-dir. Files are split by line (text/csv, application/jsonlines) or read whole \
-        (application/json), and each gets one output file with one prediction per record, in order. \
+        --model-dir. Files are split by line (text/csv, application/jsonlines, text/libsvm) or by \
+        RecordIO record (application/x-recordio-protobuf) and streamed in bounded memory, or read whole \
+        (application/json); each gets one output file with one prediction per record, in order. \
         A malformed record fails the job with its file and line, unless --skip-bad-records. Paths are \
         under $SAGEMAKER_BASE_DIR when it is set. On failure the message goes to output/message.
         """

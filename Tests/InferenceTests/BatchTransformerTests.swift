@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MLCore
 import BuiltinAlgorithms
+import DataReaders
 import TestSupport
 @testable import Inference
 
@@ -66,6 +67,112 @@ import TestSupport
         _ = try transformer.transform(input: input, output: output, name: "in.csv")
         let records = try responseRecords([UInt8](try Data(contentsOf: output)))
         #expect(records.map { $0.labels["score"]! } == Self.rows.map { [Float(2 * $0.0 - $0.1 + 0.5)] })
+    }
+
+    /// The regression rows as RecordIO-protobuf records (Float64 tensors, as the SDK writes numpy
+    /// float64 arrays).
+    static func recordIO(_ rows: [(Double, Double)]) -> [UInt8] {
+        var writer = RecordIOProtobufWriter()
+        for r in rows { writer.appendDense(features: [r.0, r.1]) }
+        return writer.bytes
+    }
+
+    // contract §4.6 SplitType=RecordIO: a RecordIO file streams record by record across blocks
+    // (a 1 KB block holds a few dozen records) and every record gets its line, in order.
+    @Test(arguments: [1, 2])
+    func recordIOInputStreamsAcrossBlocks(threads: Int) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in.rec")
+        try Data(Self.recordIO(Self.rows)).write(to: input)
+        let output = folder.appendingPathComponent("in.rec.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .recordioProtobuf, accept: .csv, threads: threads, blockBytes: 1024))
+        let summary = try transformer.transform(input: input, output: output, name: "in.rec")
+        #expect(summary == TransformSummary(file: "in.rec", records: 3000))
+        #expect(try read(output) == Self.rows.map { Self.expected($0) + "\n" }.joined())
+        // JSON output stays one document across blocks.
+        let json = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .recordioProtobuf, accept: .json, threads: threads, blockBytes: 1024))
+        _ = try json.transform(input: input, output: output, name: "in.rec")
+        #expect(try read(output) == "{\"predictions\": [" + Self.rows.map { "{\"score\": \(Self.expected($0))}" }.joined(separator: ", ") + "]}")
+    }
+
+    // A payload holding the magic at an aligned offset is written in parts (contract §5.3); the
+    // parts stay together however the blocks fall.
+    @Test func recordsInPartsStayWhole() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let magicValue = Float(bitPattern: RecordIOFraming.magic)
+        var writer = RecordIOProtobufWriter()
+        var rows: [(Double, Double)] = []
+        for i in 0..<200 {
+            let row: [Float] = i % 3 == 0 ? [magicValue, 1] : i % 3 == 1 ? [1, magicValue] : [Float(i), 2]
+            writer.appendDense(features: row)
+            rows.append((Double(row[0]), Double(row[1])))
+        }
+        let bytes = writer.bytes
+        // The file really has parts: some length word carries flag 1.
+        let flags = stride(from: 0, to: bytes.count - 8, by: 4).compactMap { p -> UInt32? in
+            let magic = bytes[p..<(p + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard magic == RecordIOFraming.magic else { return nil }
+            return bytes[(p + 4)..<(p + 8)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } >> 29
+        }
+        #expect(flags.contains(1) && flags.contains(3))
+        let input = folder.appendingPathComponent("parts.rec")
+        try Data(bytes).write(to: input)
+        let output = folder.appendingPathComponent("parts.rec.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .recordioProtobuf, accept: .csv, threads: 2, blockBytes: 1024))
+        #expect(try transformer.transform(input: input, output: output, name: "parts.rec").records == 200)
+        #expect(try read(output) == rows.map { Self.expected($0) + "\n" }.joined())
+    }
+
+    @Test func badRecordsAreNamedOrSkipped() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var writer = RecordIOProtobufWriter()
+        var offsets: [Int] = []
+        for i in 0..<100 {
+            offsets.append(writer.bytes.count)
+            if i == 41 { writer.appendDense(features: [1.0, 2.0, 3.0] as [Double]) } else { writer.appendDense(features: [Double(i), 1.0]) }
+        }
+        let input = folder.appendingPathComponent("bad.rec")
+        try Data(writer.bytes).write(to: input)
+        let output = folder.appendingPathComponent("bad.rec.out")
+        let strict = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .recordioProtobuf, accept: .csv, threads: 2, blockBytes: 1024))
+        do {
+            _ = try strict.transform(input: input, output: output, name: "bad.rec")
+            Issue.record("a record of 3 features was accepted")
+        } catch let error as OptmlError {
+            #expect(error.message.hasPrefix("bad.rec record 42 (byte \(offsets[41])): "), "\(error.message)")
+            #expect(error.message.contains("3 features"), "\(error.message)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        let lenient = try BatchTransformer(
+            predictor: Models.regressor,
+            options: TransformOptions(format: .recordioProtobuf, accept: .csv, skipBadRecords: true, threads: 2, blockBytes: 1024))
+        let summary = try lenient.transform(input: input, output: output, name: "bad.rec")
+        #expect(summary.records == 99 && summary.skipped == 1 && summary.skippedDetails.first?.line == 42)
+        #expect(try read(output).split(separator: "\n").count == 99)
+    }
+
+    @Test func damagedFramingNamesTheByte() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var bytes = Self.recordIO(Array(Self.rows.prefix(50)))
+        let input = folder.appendingPathComponent("x.rec")
+        let output = folder.appendingPathComponent("x.rec.out")
+        let transformer = try BatchTransformer(
+            predictor: Models.regressor, options: TransformOptions(format: .recordioProtobuf, accept: .csv, threads: 1, blockBytes: 1024))
+        try Data(bytes.dropLast(6)).write(to: input)
+        #expect(throws: OptmlError.self) { _ = try transformer.transform(input: input, output: output, name: "x.rec") }
+        do { _ = try transformer.transform(input: input, output: output, name: "x.rec") } catch let error as OptmlError {
+            #expect(error.message.contains("the file ends inside a record"), "\(error.message)")
+        }
+        bytes[0] = 0x0B
+        try Data(bytes).write(to: input)
+        #expect(throws: OptmlError.user("x.rec byte 0: expected the RecordIO magic 0xced7230a at the start of a record, found "
+            + "0xced7230b. Is this file application/x-recordio-protobuf (as written by the SageMaker SDK's RecordSerializer or "
+            + "write_numpy_to_dense_tensor)?")) { _ = try transformer.transform(input: input, output: output, name: "x.rec") }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
     // contract §4.5 selectable output in offline transform: every record a line, the last too.
