@@ -91,48 +91,26 @@ public struct BatchTransformer: Sendable {
     }
 
     private func streamLines(input: URL, name: String, writer: OutputFile) throws -> TransformSummary {
-        let fd = open(input.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw OptmlError.platform("Cannot open \(name) (\(input.path)): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var capacity = options.blockBytes
-        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var eof = false
+        var file = try FileBlocks(input, name: name, capacity: options.blockBytes)
         var summary = TransformSummary(file: name)
         var nextLine = 1
         var wroteRecord = false
         var first = true
-        if !encoder.writesLines {
-            var start: [UInt8] = []
-            encoder.appendDocumentStart(to: &start)
-            try writer.write(start)
-        }
-        while !(eof && filled == 0) {
-            while !eof && filled < capacity {
-                let n = read(fd, buffer + filled, capacity - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OptmlError.platform("Cannot read \(name) (\(input.path)): \(String(cString: strerror(errno)))")
-                }
-                if n == 0 { eof = true } else { filled += n }
-            }
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: filled).bindMemory(to: UInt8.self)
+        try writeDocumentStart(writer)
+        while !file.finished {
+            try file.fill()
+            let bytes = file.bytes
             var skip = 0
             if first {
                 first = false
-                if filled >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { skip = 3 }
+                if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { skip = 3 }
             }
-            var cut = filled
-            if !eof {
+            var cut = bytes.count
+            if !file.eof {
                 while cut > skip && bytes[cut - 1] != 0x0A { cut -= 1 }
                 if cut == skip {
                     // A line longer than the block: read more of it.
-                    capacity *= 2
-                    let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-                    grown.copyMemory(from: buffer, byteCount: filled)
-                    buffer.deallocate()
-                    buffer = grown
+                    file.grow()
                     continue
                 }
             }
@@ -142,28 +120,37 @@ public struct BatchTransformer: Sendable {
                     try report(result.badLines, block: UnsafeBufferPointer(rebasing: bytes[skip..<cut]), firstLine: nextLine,
                                name: name, summary: &summary)
                 }
-                if !result.output.isEmpty {
-                    if !encoder.writesLines && !wroteRecord {
-                        try writer.write(Array(result.output.dropFirst(2)))
-                    } else {
-                        try writer.write(result.output)
-                    }
-                    wroteRecord = true
-                }
+                try write(result.output, to: writer, wroteRecord: &wroteRecord)
                 summary.records += result.records
                 nextLine += result.newlines
             }
-            let rest = filled - cut
-            if rest > 0 { buffer.copyMemory(from: buffer + cut, byteCount: rest) }
-            filled = rest
-            if eof && filled > 0 { continue }
+            file.consume(cut)
         }
-        if !encoder.writesLines {
-            var end: [UInt8] = []
-            encoder.appendDocumentEnd(to: &end)
-            try writer.write(end)
-        }
+        try writeDocumentEnd(writer)
         return summary
+    }
+
+    /// `{"predictions": [` for a JSON document, nothing for formats whose records stand alone.
+    fileprivate func writeDocumentStart(_ writer: OutputFile) throws {
+        guard !encoder.writesLines else { return }
+        var start: [UInt8] = []
+        encoder.appendDocumentStart(to: &start)
+        try writer.write(start)
+    }
+
+    fileprivate func writeDocumentEnd(_ writer: OutputFile) throws {
+        guard !encoder.writesLines else { return }
+        var end: [UInt8] = []
+        encoder.appendDocumentEnd(to: &end)
+        try writer.write(end)
+    }
+
+    /// Writes a piece's encoded records. In a JSON document every record is preceded by `, `; the
+    /// file's first record drops it.
+    fileprivate func write(_ output: [UInt8], to writer: OutputFile, wroteRecord: inout Bool) throws {
+        guard !output.isEmpty else { return }
+        try writer.write(!encoder.writesLines && !wroteRecord ? Array(output.dropFirst(2)) : output)
+        wroteRecord = true
     }
 
     /// Turns the bad lines of a piece into messages with absolute line numbers; throws the first
@@ -401,48 +388,25 @@ extension BatchTransformer {
     }
 
     fileprivate func streamRecords(input: URL, name: String, writer: OutputFile) throws -> TransformSummary {
-        let fd = open(input.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw OptmlError.platform("Cannot open \(name) (\(input.path)): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var capacity = options.blockBytes
-        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var eof = false
+        var file = try FileBlocks(input, name: name, capacity: options.blockBytes)
         var consumed = 0
         var firstRecord = 1
         var summary = TransformSummary(file: name)
         var wroteRecord = false
-        if !encoder.writesLines {
-            var start: [UInt8] = []
-            encoder.appendDocumentStart(to: &start)
-            try writer.write(start)
-        }
-        while !(eof && filled == 0) {
-            while !eof && filled < capacity {
-                let n = read(fd, buffer + filled, capacity - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OptmlError.platform("Cannot read \(name) (\(input.path)): \(String(cString: strerror(errno)))")
-                }
-                if n == 0 { eof = true } else { filled += n }
-            }
-            let bytes = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: filled)
-            let (ends, stop) = try Self.recordEnds(bytes, count: filled, base: consumed, name: name)
+        try writeDocumentStart(writer)
+        while !file.finished {
+            try file.fill()
+            let bytes = file.bytes
+            let (ends, stop) = try Self.recordEnds(bytes, count: bytes.count, base: consumed, name: name)
             if ends.isEmpty {
-                if eof {
-                    throw OptmlError.user("\(name) byte \(consumed + stop): the file ends inside a record (\(filled - stop) bytes "
+                if file.eof {
+                    throw OptmlError.user("\(name) byte \(consumed + stop): the file ends inside a record (\(bytes.count - stop) bytes "
                         + "left); the file is truncated.")
                 }
                 // A record longer than the block: read more of it.
-                capacity *= 2
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-                grown.copyMemory(from: buffer, byteCount: filled)
-                buffer.deallocate()
-                buffer = grown
+                file.grow()
                 continue
             }
-            let cut = ends.last!
             let results = processRecords(bytes, ends: ends, name: name, firstRecord: firstRecord, base: consumed)
             for result in results {
                 for bad in result.bad {
@@ -452,23 +416,14 @@ extension BatchTransformer {
                         summary.skippedDetails.append(.init(line: bad.record, message: bad.message))
                     }
                 }
-                if !result.output.isEmpty {
-                    try writer.write(!encoder.writesLines && !wroteRecord ? Array(result.output.dropFirst(2)) : result.output)
-                    wroteRecord = true
-                }
+                try write(result.output, to: writer, wroteRecord: &wroteRecord)
                 summary.records += result.records
             }
             firstRecord += ends.count
-            consumed += cut
-            let rest = filled - cut
-            if rest > 0 { buffer.copyMemory(from: buffer + cut, byteCount: rest) }
-            filled = rest
+            consumed += ends.last!
+            file.consume(ends.last!)
         }
-        if !encoder.writesLines {
-            var end: [UInt8] = []
-            encoder.appendDocumentEnd(to: &end)
-            try writer.write(end)
-        }
+        try writeDocumentEnd(writer)
         return summary
     }
 
