@@ -78,12 +78,23 @@ struct ParseBench: ParsableCommand {
     @Flag(help: "Parse into Float32 instead of Float64.")
     var float32 = false
 
-    @Argument(help: "CSV file (label first, no header).")
+    @Option(help: "text/csv (default), text/libsvm or application/x-recordio-protobuf (the last two into Float32).")
+    var contentType: String = "text/csv"
+
+    @Argument(help: "The file (CSV: label first, no header).")
     var path: String
 
     func run() throws {
-        let result = try CSVParseBenchmark.run(path: path, threads: threads, float32: float32)
-        print("{\"rows\":\(result.rows),\"columns\":\(result.columns),\"seconds\":\(result.seconds)}")
+        switch contentType.lowercased() {
+        case "text/csv":
+            let result = try CSVParseBenchmark.run(path: path, threads: threads, float32: float32)
+            print("{\"rows\":\(result.rows),\"columns\":\(result.columns),\"seconds\":\(result.seconds)}")
+        case "text/libsvm", "application/x-recordio-protobuf":
+            let result = try CSVParseBenchmark.run(path: path, libsvm: contentType.lowercased() == "text/libsvm", threads: threads)
+            print("{\"rows\":\(result.rows),\"columns\":\(result.columns),\"values\":\(result.values),\"seconds\":\(result.seconds)}")
+        default:
+            throw ValidationError("--content-type must be text/csv, text/libsvm or application/x-recordio-protobuf.")
+        }
     }
 }
 

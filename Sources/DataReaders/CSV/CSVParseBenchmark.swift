@@ -25,4 +25,28 @@ public enum CSVParseBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return (shape.rows, shape.columns, seconds)
     }
+
+    /// Times reading the libsvm (`libsvm: true`) or RecordIO-protobuf file at `path` into Float32
+    /// with `threads` workers, from opening the file to the finished dataset: rows, feature
+    /// columns, stored values (non-zeros for sparse data, rows × columns for dense) and seconds.
+    public static func run(path: String, libsvm: Bool, threads: Int) throws -> (rows: Int, columns: Int, values: Int, seconds: Double) {
+        let url = URL(fileURLWithPath: path)
+        let file = ChannelFile(url: url, relativePath: url.lastPathComponent)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let shape: (rows: Int, columns: Int, values: Int)
+        if libsvm {
+            let data = try LibSVMReader.read(files: [file], as: Float.self, options: LibSVMOptions(threads: threads), source: "bench")
+            shape = (data.dataset.count, data.dataset.featureCount, data.dataset.features.columnIndices.count)
+        } else {
+            switch try RecordIOProtobufReader.read(files: [file], as: Float.self, options: RecordIOProtobufOptions(threads: threads),
+                                                   source: "bench") {
+            case .dense(let d): shape = (d.count, d.featureCount, d.count * d.featureCount)
+            case .sparse(let d): shape = (d.count, d.featureCount, d.features.columnIndices.count)
+            }
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (shape.rows, shape.columns, shape.values, seconds)
+    }
 }

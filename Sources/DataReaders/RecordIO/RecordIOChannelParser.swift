@@ -53,6 +53,17 @@ struct RecordIOChannelParser {
             let input = inputs[chunk.input]
             var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start)
             defer { scanner.deallocate() }
+            // Upper bounds from the chunk's size (a record takes at least 16 bytes, a packed
+            // Float32 value 4), so the buffers never grow by copying; pages left untouched cost
+            // nothing.
+            let bytes = chunk.end - chunk.start
+            outputs[i].values.reserve(bytes / 4 + 1)
+            let rows = bytes / 16 + 1
+            outputs[i].labels.reserve(rows)
+            outputs[i].rowEnds.reserve(rows)
+            outputs[i].widths.reserve(rows)
+            outputs[i].sparse.reserve(rows)
+            outputs[i].offsets.reserve(rows)
             do {
                 while let (payload, offset) = try scanner.next() {
                     try decoder.decode(payload, recordOffset: offset, name: input.name, into: &outputs[i])
