@@ -5,6 +5,31 @@
 /// the few hundred thousand sampled values of a feature this is several times faster than a
 /// comparison sort.
 enum RadixSort {
+    /// Stable least-significant-digit passes over `words`, one per 11-bit digit starting at each
+    /// of `shifts` (counting, prefix sums, scatter).
+    static func lsdPasses<Word: FixedWidthInteger & UnsignedInteger>(_ words: inout [Word], shifts: [Int]) {
+        var other = [Word](repeating: 0, count: words.count)
+        var counts = [Int](repeating: 0, count: 2048)
+        for shift in shifts {
+            words.withUnsafeBufferPointer { from in
+                other.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<2048 { c[i] = 0 }
+                        for w in from { c[Int(truncatingIfNeeded: (w >> Word(shift)) & 0x7FF)] += 1 }
+                        var total = 0
+                        for i in 0..<2048 { let t = c[i]; c[i] = total; total += t }
+                        for w in from {
+                            let digit = Int(truncatingIfNeeded: (w >> Word(shift)) & 0x7FF)
+                            to[c[digit]] = w
+                            c[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&words, &other)
+        }
+    }
+
     static func sort(_ values: inout [Float]) {
         let n = values.count
         if n < 512 { values.sort(); return }
@@ -12,26 +37,7 @@ enum RadixSort {
             let bits = v.bitPattern
             return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
         }
-        var other = [UInt32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 2048)
-        for shift in [0, 11, 22] {
-            keys.withUnsafeBufferPointer { from in
-                other.withUnsafeMutableBufferPointer { to in
-                    counts.withUnsafeMutableBufferPointer { c in
-                        for i in 0..<2048 { c[i] = 0 }
-                        for k in from { c[Int((k >> UInt32(shift)) & 0x7FF)] += 1 }
-                        var total = 0
-                        for i in 0..<2048 { let t = c[i]; c[i] = total; total += t }
-                        for k in from {
-                            let digit = Int((k >> UInt32(shift)) & 0x7FF)
-                            to[c[digit]] = k
-                            c[digit] += 1
-                        }
-                    }
-                }
-            }
-            swap(&keys, &other)
-        }
+        lsdPasses(&keys, shifts: [0, 11, 22])
         for i in 0..<n {
             let k = keys[i]
             values[i] = Float(bitPattern: k & 0x8000_0000 != 0 ? k & 0x7FFF_FFFF : ~k)
@@ -64,26 +70,7 @@ extension RadixSort {
             let order = (0..<n).sorted { (words[$0] >> 32) < (words[$1] >> 32) || ((words[$0] >> 32) == (words[$1] >> 32) && $0 < $1) }
             return (order.map { UInt32(truncatingIfNeeded: words[$0] >> 32) }, order.map { UInt32(truncatingIfNeeded: words[$0]) })
         }
-        var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 2048)
-        for shift in [32, 43, 54] {
-            words.withUnsafeBufferPointer { from in
-                other.withUnsafeMutableBufferPointer { to in
-                    counts.withUnsafeMutableBufferPointer { c in
-                        for i in 0..<2048 { c[i] = 0 }
-                        for w in from { c[Int((w >> UInt64(shift)) & 0x7FF)] += 1 }
-                        var total = 0
-                        for i in 0..<2048 { let t = c[i]; c[i] = total; total += t }
-                        for w in from {
-                            let digit = Int((w >> UInt64(shift)) & 0x7FF)
-                            to[c[digit]] = w
-                            c[digit] += 1
-                        }
-                    }
-                }
-            }
-            swap(&words, &other)
-        }
+        lsdPasses(&words, shifts: [32, 43, 54])
         return (words.map { UInt32(truncatingIfNeeded: $0 >> 32) }, words.map { UInt32(truncatingIfNeeded: $0) })
     }
 }
