@@ -55,6 +55,21 @@ import Testing
         let expected = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
         #expect(RadixSort.descendingOrder(values) == expected)
     }
+
+    // Large inputs are sorted by parts on several threads: the same stable order (ties by
+    // ascending payload), for any part count.
+    @Test(arguments: [2, 3, 8])
+    func threadedPassesGiveTheSameOrder(threads: Int) {
+        var generator = SeededGenerator(seed: 9)
+        let values = (0..<70_001).map { i -> Float in i % 4 == 0 ? 0.5 : Float(generator.nextGaussian()) }
+        let payload = (0..<values.count).map { UInt32($0) }
+        let single = RadixSort.descendingKeys(values, payload: payload, threads: 1)
+        let threaded = RadixSort.descendingKeys(values, payload: payload, threads: threads)
+        #expect(threaded.keys == single.keys)
+        #expect(threaded.payload == single.payload)
+        let expected = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        #expect(threaded.payload.map { Int($0) } == expected)
+    }
 }
 
 @Suite struct WeightedCutTests {

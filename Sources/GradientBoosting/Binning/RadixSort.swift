@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Least-significant-digit radix sort of Float32 values (no NaN), three passes of 11 bits.
 ///
 /// Each float's bits are mapped to an unsigned key with the same order (negative values have all
@@ -6,22 +8,45 @@
 /// comparison sort.
 enum RadixSort {
     /// Stable least-significant-digit passes over `words`, one per 11-bit digit starting at each
-    /// of `shifts` (counting, prefix sums, scatter).
-    static func lsdPasses<Word: FixedWidthInteger & UnsignedInteger>(_ words: inout [Word], shifts: [Int]) {
-        var other = [Word](repeating: 0, count: words.count)
-        var counts = [Int](repeating: 0, count: 2048)
+    /// of `shifts` (counting, prefix sums, scatter). With `threads` above 1 and a large input,
+    /// each pass counts and scatters contiguous parts concurrently; a digit's slots are handed
+    /// out part by part, so the order stays stable and the result is the same.
+    static func lsdPasses<Word: FixedWidthInteger & UnsignedInteger & Sendable>(_ words: inout [Word], shifts: [Int], threads: Int = 1) {
+        let n = words.count
+        let parts = threads > 1 && n >= 1 << 16 ? min(threads, 8) : 1
+        let bounds = (0...parts).map { n * $0 / parts }
+        var other = [Word](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 2048 * parts)
         for shift in shifts {
+            let s = Word(shift)
             words.withUnsafeBufferPointer { from in
                 other.withUnsafeMutableBufferPointer { to in
                     counts.withUnsafeMutableBufferPointer { c in
-                        for i in 0..<2048 { c[i] = 0 }
-                        for w in from { c[Int(truncatingIfNeeded: (w >> Word(shift)) & 0x7FF)] += 1 }
+                        nonisolated(unsafe) let source = from.baseAddress!, target = to.baseAddress!, histograms = c.baseAddress!
+                        let run = { (body: @Sendable (Int) -> Void) in
+                            if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+                        }
+                        run { t in
+                            let h = histograms + t * 2048
+                            for i in 0..<2048 { h[i] = 0 }
+                            for i in bounds[t]..<bounds[t + 1] { h[Int(truncatingIfNeeded: (source[i] >> s) & 0x7FF)] += 1 }
+                        }
                         var total = 0
-                        for i in 0..<2048 { let t = c[i]; c[i] = total; total += t }
-                        for w in from {
-                            let digit = Int(truncatingIfNeeded: (w >> Word(shift)) & 0x7FF)
-                            to[c[digit]] = w
-                            c[digit] += 1
+                        for digit in 0..<2048 {
+                            for t in 0..<parts {
+                                let k = histograms[t * 2048 + digit]
+                                histograms[t * 2048 + digit] = total
+                                total += k
+                            }
+                        }
+                        run { t in
+                            let h = histograms + t * 2048
+                            for i in bounds[t]..<bounds[t + 1] {
+                                let w = source[i]
+                                let digit = Int(truncatingIfNeeded: (w >> s) & 0x7FF)
+                                target[h[digit]] = w
+                                h[digit] += 1
+                            }
                         }
                     }
                 }
@@ -58,7 +83,7 @@ extension RadixSort {
     ///
     /// Key and payload travel as one 64-bit word (key high, payload low), so each of the three
     /// 11-bit passes scatters one array.
-    static func descendingKeys(_ values: [Float], payload: [UInt32]) -> (keys: [UInt32], payload: [UInt32]) {
+    static func descendingKeys(_ values: [Float], payload: [UInt32], threads: Int = 1) -> (keys: [UInt32], payload: [UInt32]) {
         let n = values.count
         // Descending order = ascending order of the complemented keys.
         var words = (0..<n).map { i -> UInt64 in
@@ -70,7 +95,7 @@ extension RadixSort {
             let order = (0..<n).sorted { (words[$0] >> 32) < (words[$1] >> 32) || ((words[$0] >> 32) == (words[$1] >> 32) && $0 < $1) }
             return (order.map { UInt32(truncatingIfNeeded: words[$0] >> 32) }, order.map { UInt32(truncatingIfNeeded: words[$0]) })
         }
-        lsdPasses(&words, shifts: [32, 43, 54])
+        lsdPasses(&words, shifts: [32, 43, 54], threads: threads)
         return (words.map { UInt32(truncatingIfNeeded: $0 >> 32) }, words.map { UInt32(truncatingIfNeeded: $0) })
     }
 }

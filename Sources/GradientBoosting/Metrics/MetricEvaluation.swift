@@ -22,17 +22,21 @@ extension EvalMetric {
 enum MetricEvaluation {
     static let eps = 1e-16
 
-    static func evaluate(_ metric: EvalMetric, predictions: [Float], labels: [Float], weights: [Float]?, objective: Objective) -> Double {
+    static func evaluate(_ metric: EvalMetric, predictions: [Float], labels: [Float], weights: [Float]?, objective: Objective,
+                         threads: Int = 1) -> Double {
         evaluate(metric, predictions: predictions, labels: labels, weights: weights, classCount: objective.outputGroups,
-                 huberSlope: objective.huberSlope, quantileAlpha: objective.quantileAlpha)
+                 huberSlope: objective.huberSlope, quantileAlpha: objective.quantileAlpha, threads: threads)
     }
 
+    /// `threads` sorts large score arrays (AUC, AUC-PR) on that many workers; the value does not
+    /// depend on it.
     static func evaluate(_ metric: EvalMetric, predictions: [Float], labels: [Float], weights: [Float]?, classCount: Int,
-                         huberSlope: Double, quantileAlpha: Double) -> Double {
+                         huberSlope: Double, quantileAlpha: Double, threads: Int = 1) -> Double {
         let k = max(1, classCount)
         if k > 1 && predictions.count == labels.count * k {
             switch metric {
-            case .merror, .mlogloss, .auc: return multiclass(metric, predictions: predictions, labels: labels, weights: weights, k: k)
+            case .merror, .mlogloss, .auc:
+                return multiclass(metric, predictions: predictions, labels: labels, weights: weights, k: k, threads: threads)
             default: break
             }
         }
@@ -74,8 +78,8 @@ enum MetricEvaluation {
                 let d = y - p
                 return d >= 0 ? quantileAlpha * d : (quantileAlpha - 1) * d
             }
-        case .auc: return binaryAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights)
-        case .aucpr: return binaryPRAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights)
+        case .auc: return binaryAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights, threads: threads)
+        case .aucpr: return binaryPRAUC(scores: predictions, positive: labels.map { $0 > 0.5 }, weights: weights, threads: threads)
         }
     }
 
@@ -95,7 +99,8 @@ enum MetricEvaluation {
         return total > 0 ? sum / total : .nan
     }
 
-    private static func multiclass(_ metric: EvalMetric, predictions: [Float], labels: [Float], weights: [Float]?, k: Int) -> Double {
+    private static func multiclass(_ metric: EvalMetric, predictions: [Float], labels: [Float], weights: [Float]?, k: Int,
+                                   threads: Int) -> Double {
         switch metric {
         case .merror, .mlogloss:
             var sum = 0.0, total = 0.0
@@ -122,7 +127,7 @@ enum MetricEvaluation {
                 let positive = labels.map { Int($0) == c }
                 var classWeight = 0.0
                 for i in labels.indices where positive[i] { classWeight += Double(weights?[i] ?? 1) }
-                let auc = binaryAUC(scores: scores, positive: positive, weights: weights)
+                let auc = binaryAUC(scores: scores, positive: positive, weights: weights, threads: threads)
                 if classWeight > 0 && !auc.isNaN { result += auc * classWeight; totalWeight += classWeight }
             }
             return totalWeight > 0 ? result / totalWeight : .nan
@@ -130,9 +135,9 @@ enum MetricEvaluation {
     }
 
     /// Weighted ROC AUC; tied scores form one trapezoid.
-    static func binaryAUC(scores: [Float], positive: [Bool], weights: [Float]?) -> Double {
+    static func binaryAUC(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int = 1) -> Double {
         var tp = 0.0, fp = 0.0, area = 0.0
-        forEachTieGroup(scores: scores, positive: positive, weights: weights) { groupTP, groupFP in
+        forEachTieGroup(scores: scores, positive: positive, weights: weights, threads: threads) { groupTP, groupFP in
             area += groupFP * (tp + tp + groupTP) / 2
             tp += groupTP; fp += groupFP
         }
@@ -143,9 +148,10 @@ enum MetricEvaluation {
     /// Walks the rows by descending score and calls `body(positive weight, negative weight)` once
     /// per group of equal scores. The label rides along with the row number through the radix
     /// sort, so the walk reads memory in order.
-    private static func forEachTieGroup(scores: [Float], positive: [Bool], weights: [Float]?, _ body: (Double, Double) -> Void) {
+    private static func forEachTieGroup(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int,
+                                        _ body: (Double, Double) -> Void) {
         let payload = (0..<scores.count).map { UInt32($0) | (positive[$0] ? 0x8000_0000 : 0) }
-        let (keys, sorted) = RadixSort.descendingKeys(scores, payload: payload)
+        let (keys, sorted) = RadixSort.descendingKeys(scores, payload: payload, threads: threads)
         var j = 0
         let n = keys.count
         while j < n {
@@ -163,7 +169,7 @@ enum MetricEvaluation {
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
     /// operating points (precision interpolated along the line between two points in TP–FP space).
-    static func binaryPRAUC(scores: [Float], positive: [Bool], weights: [Float]?) -> Double {
+    static func binaryPRAUC(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int = 1) -> Double {
         var totalPositive = 0.0, totalNegative = 0.0
         for i in scores.indices {
             let w = Double(weights?[i] ?? 1)
@@ -171,7 +177,7 @@ enum MetricEvaluation {
         }
         guard totalPositive > 0 && totalNegative > 0 else { return .nan }
         var tp = 0.0, fp = 0.0, area = 0.0
-        forEachTieGroup(scores: scores, positive: positive, weights: weights) { groupTP, groupFP in
+        forEachTieGroup(scores: scores, positive: positive, weights: weights, threads: threads) { groupTP, groupFP in
             let tpBefore = tp, fpBefore = fp
             tp += groupTP; fp += groupFP
             var a = 1.0, b = 0.0

@@ -134,7 +134,7 @@ public struct BoostingTrainer: Sendable {
                 ObjectiveFunctions.transform(objective: objective, margins: &predictions)
                 for metric in metrics {
                     let value = MetricEvaluation.evaluate(metric, predictions: predictions, labels: set.data.labels,
-                                                          weights: set.data.weights, objective: objective)
+                                                          weights: set.data.weights, objective: objective, threads: p.threads)
                     results.append((set.name, metric.name, value))
                 }
             }
