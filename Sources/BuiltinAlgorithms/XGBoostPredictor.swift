@@ -102,17 +102,17 @@ public struct XGBoostPredictor: Predictor {
             // Tally per row: class index -> votes. Classes are small whole numbers.
             let classes = max(2, forest.objective.classCount)
             var tally = [Int](repeating: 0, count: rows * classes)
-            func count(_ values: UnsafeMutableBufferPointer<Double>) {
+            func tallyVotes(_ values: UnsafeMutableBufferPointer<Double>) {
                 for i in 0..<rows {
                     let c = Int(values[i])
                     if c >= 0 && c < classes { tally[i * classes + c] += 1 }
                 }
             }
-            count(scores)
+            tallyVotes(scores)
             for other in forests.dropFirst() {
                 member.withUnsafeMutableBufferPointer { buffer in
                     other.predict(features: features, rows: rows, into: buffer, threads: 1)
-                    count(buffer)
+                    tallyVotes(buffer)
                 }
             }
             for i in 0..<rows {

@@ -82,7 +82,7 @@ public struct BatchTransformer: Sendable {
     // MARK: - Streaming by line
 
     /// One piece's result: encoded output, counts, and the lines that failed (relative).
-    private struct PieceResult {
+    fileprivate struct PieceResult {
         var output: [UInt8] = []
         var records = 0
         var newlines = 0
@@ -189,20 +189,21 @@ public struct BatchTransformer: Sendable {
             if p > bounds.last! && p < block.count { bounds.append(p) }
         }
         bounds.append(block.count)
-        let count = bounds.count - 1
-        let results = UnsafeMutableBufferPointer<PieceResult>.allocate(capacity: count)
-        results.initialize(repeating: PieceResult())
+        return inPieces(bounds.count - 1) { k in processPiece(block, start: bounds[k], end: bounds[k + 1], name: name) }
+    }
+
+    /// `body` for pieces `0 ..< count` on the workers (in order on one thread), results in order.
+    private func inPieces<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
+        if options.threads == 1 || count <= 1 { return (0..<count).map(body) }
+        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
-        let work = { (k: Int) in
-            results[k] = self.processPiece(block, start: bounds[k], end: bounds[k + 1], name: name)
-        }
-        if options.threads == 1 || count == 1 {
-            for k in 0..<count { work(k) }
-        } else {
-            let shared = UncheckedBox(work)
+        withoutActuallyEscaping(body) { body in
+            // Each piece writes its own slot; concurrentPerform returns after all of them.
+            let shared = UncheckedBox { (k: Int) in results[k] = body(k) }
             DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
         }
-        return Array(results)
+        return results.map { $0! }
     }
 
     private func processPiece(_ block: UnsafeBufferPointer<UInt8>, start: Int, end: Int, name: String) -> PieceResult {
@@ -217,29 +218,40 @@ public struct BatchTransformer: Sendable {
         // Some record is bad: find each bad line by bisection over the record lines, keep the
         // rest in order.
         let lines = recordLines(block, start, end)
-        var good: [(start: Int, end: Int)] = []
+        let (rows, good, bad) = decodeBisecting(block, lines.map { ($0.start, $0.end) }, name: name)
+        result.badLines = bad.map { lines[$0] }
+        emit(rows, lines: options.joinInput ? good.map { (line: 0, start: lines[$0].start, end: lines[$0].end) } : [],
+             block: block, into: &result)
+        return result
+    }
+
+    /// Decodes `units` (byte ranges of `block`, in order) by bisection around the ones that do
+    /// not decode to one row each: the rows of the good units in order, the good units' indices
+    /// and the bad ones'.
+    private func decodeBisecting(_ block: UnsafeBufferPointer<UInt8>, _ units: [(start: Int, end: Int)], name: String)
+        -> (rows: FeatureRows, good: [Int], bad: [Int])
+    {
         var rows = FeatureRows(featureCount: handler.predictor.featureCount)
+        var good: [Int] = [], bad: [Int] = []
         func visit(_ range: Range<Int>) {
             guard !range.isEmpty else { return }
-            let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[lines[range.lowerBound].start..<lines[range.upperBound - 1].end]))
+            let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[units[range.lowerBound].start..<units[range.upperBound - 1].end]))
             if let decoded = try? decodePiece(bytes, name: name), decoded.rows == range.count {
                 rows.values.append(contentsOf: decoded.values)
                 rows.rows += decoded.rows
-                good.append(contentsOf: lines[range].map { ($0.start, $0.end) })
+                good.append(contentsOf: range)
                 return
             }
             if range.count == 1 {
-                let line = lines[range.lowerBound]
-                result.badLines.append((line.line, line.start, line.end))
+                bad.append(range.lowerBound)
                 return
             }
             let middle = range.lowerBound + range.count / 2
             visit(range.lowerBound..<middle)
             visit(middle..<range.upperBound)
         }
-        visit(0..<lines.count)
-        emit(rows, lines: options.joinInput ? good.map { (line: 0, start: $0.start, end: $0.end) } : [], block: block, into: &result)
-        return result
+        visit(0..<units.count)
+        return (rows, good, bad)
     }
 
     /// The non-blank lines of `[start, end)`: 0-based line index within the range and byte range
@@ -407,13 +419,16 @@ extension BatchTransformer {
                 file.grow()
                 continue
             }
-            let results = processRecords(bytes, ends: ends, name: name, firstRecord: firstRecord, base: consumed)
+            let results = processRecords(bytes, ends: ends, name: name)
             for result in results {
-                for bad in result.bad {
-                    guard options.skipBadRecords else { throw OptmlError.user(bad.message) }
+                for bad in result.badLines {
+                    let record = firstRecord + bad.line
+                    let message = recordMessage(UnsafeBufferPointer(rebasing: bytes[bad.start..<bad.end]), record: record,
+                                                offset: consumed + bad.start, name: name)
+                    guard options.skipBadRecords else { throw OptmlError.user(message) }
                     summary.skipped += 1
                     if summary.skippedDetails.count < TransformSummary.skippedDetailLimit {
-                        summary.skippedDetails.append(.init(line: bad.record, message: bad.message))
+                        summary.skippedDetails.append(.init(line: record, message: message))
                     }
                 }
                 try write(result.output, to: writer, wroteRecord: &wroteRecord)
@@ -427,73 +442,31 @@ extension BatchTransformer {
         return summary
     }
 
-    /// One piece of records: its encoded output, the records predicted, and the bad records
-    /// (1-based record number in the file, message).
-    fileprivate struct RecordPieceResult {
-        var output: [UInt8] = []
-        var records = 0
-        var bad: [(record: Int, message: String)] = []
+    /// Why one record (its framed bytes) could not be predicted, naming its number and offset.
+    fileprivate func recordMessage(_ bytes: UnsafeBufferPointer<UInt8>, record: Int, offset: Int, name: String) -> String {
+        let at = "\(name) record \(record) (byte \(offset)): "
+        do {
+            let decoded = try handler.decoder.decodeRecordIO(UnsafeRawBufferPointer(bytes), source: name)
+            return at + "it holds \(decoded.rows) rows; expected one per record."
+        } catch {
+            return at + Self.detail(error).replacingOccurrences(of: "\(name): ", with: "")
+        }
     }
 
     /// Decodes, predicts and encodes the records ending at `ends` in pieces on the workers, in
-    /// order. A piece that does not decode is bisected to find its bad records.
-    fileprivate func processRecords(_ block: UnsafeBufferPointer<UInt8>, ends: [Int], name: String, firstRecord: Int,
-                                    base: Int) -> [RecordPieceResult] {
+    /// order; a piece's bad records (by bisection) are listed with their index in the block.
+    fileprivate func processRecords(_ block: UnsafeBufferPointer<UInt8>, ends: [Int], name: String) -> [PieceResult] {
         let starts = [0] + ends.dropLast()
         let pieces = max(1, min(options.threads * 2, ends.count, block.count / 4096))
-        let results = UnsafeMutableBufferPointer<RecordPieceResult>.allocate(capacity: pieces)
-        results.initialize(repeating: RecordPieceResult())
-        defer { results.deinitialize(); results.deallocate() }
-        let work = { (k: Int) in
+        return inPieces(pieces) { k in
             let lo = ends.count * k / pieces, hi = ends.count * (k + 1) / pieces
-            guard lo < hi else { return }
-            var result = RecordPieceResult()
-            var rows = FeatureRows(featureCount: self.handler.predictor.featureCount)
-            func visit(_ range: Range<Int>) {
-                guard !range.isEmpty else { return }
-                let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: block[starts[range.lowerBound]..<ends[range.upperBound - 1]]))
-                do {
-                    let decoded = try self.handler.decoder.decodeRecordIO(bytes, source: name)
-                    if decoded.rows == range.count {
-                        rows.values.append(contentsOf: decoded.values)
-                        rows.rows += decoded.rows
-                        return
-                    }
-                    if range.count == 1 {
-                        result.bad.append((firstRecord + range.lowerBound, "\(name) record \(firstRecord + range.lowerBound) "
-                            + "(byte \(base + starts[range.lowerBound])): it holds \(decoded.rows) rows; expected one per record."))
-                        return
-                    }
-                } catch {
-                    if range.count == 1 {
-                        let detail = Self.detail(error).replacingOccurrences(of: "\(name): ", with: "")
-                        result.bad.append((firstRecord + range.lowerBound, "\(name) record \(firstRecord + range.lowerBound) "
-                            + "(byte \(base + starts[range.lowerBound])): \(detail)"))
-                        return
-                    }
-                }
-                let middle = range.lowerBound + range.count / 2
-                visit(range.lowerBound..<middle)
-                visit(middle..<range.upperBound)
-            }
-            visit(lo..<hi)
-            if rows.rows > 0 {
-                let predictions = self.handler.predict(rows)
-                var out: [UInt8] = []
-                // JSON documents: every record after a comma; the writer drops the file's first one.
-                for i in 0..<rows.rows { self.encoder.appendRecord(i, of: predictions, first: self.encoder.writesLines, to: &out) }
-                result.output = out
-                result.records = rows.rows
-            }
-            results[k] = result
+            let units = (lo..<hi).map { (start: starts[$0], end: ends[$0]) }
+            var result = PieceResult()
+            let (rows, _, bad) = decodeBisecting(block, units, name: name)
+            result.badLines = bad.map { (line: lo + $0, start: units[$0].start, end: units[$0].end) }
+            emit(rows, lines: [], block: block, into: &result)
+            return result
         }
-        if options.threads == 1 || pieces == 1 {
-            for k in 0..<pieces { work(k) }
-        } else {
-            let shared = UncheckedBox(work)
-            DispatchQueue.concurrentPerform(iterations: pieces) { shared.value($0) }
-        }
-        return Array(results)
     }
 }
 

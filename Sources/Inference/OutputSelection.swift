@@ -43,6 +43,11 @@ public struct OutputSelection: Sendable, Equatable {
     /// The keys in the order the variable names them (CSV columns follow this order).
     public let keys: [Key]
     public let meaning: ScoreMeaning
+    /// The keys this objective answers (`valid(for: meaning)`).
+    private let answerable: Set<Key>
+    /// The keys of a JSON object or a RecordIO record: each once, the answerable ones in the
+    /// reference's fixed order, then the others in the order named.
+    public let objectKeys: [Key]
 
     /// Parses the variable's value: comma-separated keys, spaces ignored, any case.
     ///
@@ -63,6 +68,12 @@ public struct OutputSelection: Sendable, Equatable {
         }
         self.keys = keys
         self.meaning = meaning
+        let answerable = Self.valid(for: meaning)
+        self.answerable = answerable
+        let named = Set(keys)
+        var objectKeys = Key.allCases.filter { named.contains($0) && answerable.contains($0) }
+        for key in keys where !answerable.contains(key) && !objectKeys.contains(key) { objectKeys.append(key) }
+        self.objectKeys = objectKeys
     }
 
     /// The keys the objective answers.
@@ -75,24 +86,11 @@ public struct OutputSelection: Sendable, Equatable {
     }
 
     /// Keys named that this objective answers with NaN.
-    public var unanswerable: [Key] {
-        let valid = Self.valid(for: meaning)
-        return keys.filter { !valid.contains($0) }
-    }
-
-    /// The keys of a JSON object or a RecordIO record: each once, the answerable ones in the
-    /// reference's fixed order, then the others in the order named.
-    public var objectKeys: [Key] {
-        let named = Set(keys)
-        let valid = Self.valid(for: meaning)
-        var out = Key.allCases.filter { named.contains($0) && valid.contains($0) }
-        for key in keys where !valid.contains(key) && !out.contains(key) { out.append(key) }
-        return out
-    }
+    public var unanswerable: [Key] { keys.filter { !answerable.contains($0) } }
 
     /// `key` for record `i` of `predictions`.
     public func value(_ key: Key, row i: Int, of predictions: Predictions) -> Value {
-        guard Self.valid(for: meaning).contains(key) else { return .notApplicable }
+        guard answerable.contains(key) else { return .notApplicable }
         let w = predictions.scoreWidth
         let score = predictions.scores[i * w]
         switch (key, meaning) {

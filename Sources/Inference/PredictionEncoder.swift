@@ -99,7 +99,7 @@ public struct PredictionEncoder: Sendable {
                 out.append(UInt8(ascii: "\""))
                 out.append(contentsOf: key.rawValue.utf8)
                 out.append(contentsOf: "\": ".utf8)
-                appendJSON(selection.value(key, row: i, of: predictions), to: &out)
+                appendValue(selection.value(key, row: i, of: predictions), json: true, to: &out)
             }
             out.append(UInt8(ascii: "}"))
             return
@@ -128,7 +128,7 @@ public struct PredictionEncoder: Sendable {
         if let selection {
             for (n, key) in selection.keys.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                appendCSV(selection.value(key, row: i, of: predictions), to: &out)
+                appendValue(selection.value(key, row: i, of: predictions), json: false, to: &out)
             }
             return
         }
@@ -164,36 +164,24 @@ public struct PredictionEncoder: Sendable {
         out.append(contentsOf: writer.bytes)
     }
 
-    private func appendJSON(_ value: OutputSelection.Value, to out: inout [UInt8]) {
-        switch value {
-        case .number(let x, let integer):
-            if integer { appendLabel(x, to: &out) } else { appendJSONNumber(x, to: &out) }
-        case .list(let xs, let integers):
-            out.append(UInt8(ascii: "["))
-            for (k, x) in xs.enumerated() {
-                if k > 0 { out.append(contentsOf: ", ".utf8) }
-                if integers { appendLabel(x, to: &out) } else { appendJSONNumber(x, to: &out) }
-            }
-            out.append(UInt8(ascii: "]"))
-        case .notApplicable:
-            out.append(contentsOf: "NaN".utf8)
+    /// A selected value: in JSON (`[0.4, 0.6]`, `NaN`) or as Python's `str()` writes it for CSV
+    /// (a list quoted, `"[0.4, 0.6]"`, and `nan`).
+    private func appendValue(_ value: OutputSelection.Value, json: Bool, to out: inout [UInt8]) {
+        func number(_ x: Double, integer: Bool) {
+            if integer { appendLabel(x, to: &out) } else if json { appendJSONNumber(x, to: &out) } else { appendNumber(x, to: &out) }
         }
-    }
-
-    /// A value as Python's `str()` writes it; a list quoted, `"[0.4, 0.6]"`.
-    private func appendCSV(_ value: OutputSelection.Value, to out: inout [UInt8]) {
         switch value {
         case .number(let x, let integer):
-            if integer { appendLabel(x, to: &out) } else { appendNumber(x, to: &out) }
+            number(x, integer: integer)
         case .list(let xs, let integers):
-            out.append(contentsOf: "\"[".utf8)
+            out.append(contentsOf: (json ? "[" : "\"[").utf8)
             for (k, x) in xs.enumerated() {
                 if k > 0 { out.append(contentsOf: ", ".utf8) }
-                if integers { appendLabel(x, to: &out) } else { appendNumber(x, to: &out) }
+                number(x, integer: integers)
             }
-            out.append(contentsOf: "]\"".utf8)
+            out.append(contentsOf: (json ? "]" : "]\"").utf8)
         case .notApplicable:
-            out.append(contentsOf: "nan".utf8)
+            out.append(contentsOf: (json ? "NaN" : "nan").utf8)
         }
     }
 

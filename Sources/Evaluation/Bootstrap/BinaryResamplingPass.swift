@@ -13,10 +13,8 @@ struct BinaryResamplingPass: Sendable {
     let labels: [Double]
     /// Example weight at each sorted position (all ones when the input had none).
     let weights: [Double]
-    /// True at the last position of each run of equal scores (one ROC/PR threshold per run).
-    let groupEnd: [Bool]
     /// Per sorted position, what the resampling loop branches on: `endsGroup` (the run of equal
-    /// scores ends here), `groupHasPositive` (that run holds a positive of non-zero weight, so its
+    /// scores ends here: one ROC/PR threshold per run), `groupHasPositive` (that run holds a positive of non-zero weight, so its
     /// PR step can be non-zero) and `positive` (the label).
     let flags: [UInt8]
     static let endsGroup: UInt8 = 1, groupHasPositive: UInt8 = 2, positive: UInt8 = 4
@@ -94,7 +92,6 @@ struct BinaryResamplingPass: Sendable {
             }
         }
         self.weights = weights
-        self.groupEnd = groupEnd
         self.flags = flags
         self.hasWeights = inputWeights != nil
         self.logLossTerms = logLoss
@@ -204,7 +201,7 @@ extension BinaryResamplingPass {
         for j in 0 ..< order.count {
             tp += weights[j] * labels[j]
             fp += weights[j] - weights[j] * labels[j]
-            if groupEnd[j] && (tp != lastTP || fp != lastFP) {
+            if flags[j] & Self.endsGroup != 0 && (tp != lastTP || fp != lastFP) {
                 thresholds.append(sortedScores[j])
                 tps.append(tp)
                 fps.append(fp)
