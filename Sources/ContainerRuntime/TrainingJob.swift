@@ -157,9 +157,17 @@ public struct TrainingJob: Sendable {
     func load<T: BinaryFloatingPoint & Sendable>(_ plan: ChannelPlan, loader: ChannelLoader, as type: T.Type, absent: T) throws
         -> (LabeledDataset<T>, Int)
     {
+        let (data, files) = try loadData(plan, loader: loader, as: type)
+        return (data.densified(absent: absent), files)
+    }
+
+    /// Reads a planned channel in the form its reader produced (sparse input stays CSR).
+    func loadData<T: BinaryFloatingPoint & Sendable>(_ plan: ChannelPlan, loader: ChannelLoader, as type: T.Type) throws
+        -> (ChannelData<T>, Int)
+    {
         guard plan.config.inputMode.lowercased() == "pipe" else {
             let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
-            return (try loader.read(files: files, format: plan.format, channel: plan.name, as: type, absent: absent), files.count)
+            return (try loader.readData(files: files, format: plan.format, channel: plan.name, as: type), files.count)
         }
         let fifo = PipeChannel.fifo(dataFolder: paths.data, channel: plan.name)
         try PipeChannel.waitForFIFO(fifo, channel: plan.name, timeout: pipeTimeout)
@@ -168,10 +176,10 @@ public struct TrainingJob: Sendable {
         if plan.config.recordWrapper.lowercased() == "recordio" && plan.format != .recordioProtobuf {
             let name = "\(plan.name) channel (\(fifo.lastPathComponent))"
             let bytes = try PipeChannel.unwrapRecordIO(file, displayName: name)
-            return (try loader.read(bytes: bytes, name: name, format: plan.format, channel: plan.name, as: type, absent: absent), 1)
+            return (try loader.readData(bytes: bytes, name: name, format: plan.format, channel: plan.name, as: type), 1)
         }
         // A FIFO is read to its end like a file; gzip streams are inflated by the readers.
-        return (try loader.read(files: [file], format: plan.format, channel: plan.name, as: type, absent: absent), 1)
+        return (try loader.readData(files: [file], format: plan.format, channel: plan.name, as: type), 1)
     }
 
     func throwIfStopped() throws {
