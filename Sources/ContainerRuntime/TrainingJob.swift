@@ -95,24 +95,40 @@ public struct TrainingJob: Sendable {
         let threads = self.threads
         log.line("Host \(host) (\(configuration.resources.hosts.count) host(s)), \(threads) thread(s).")
 
-        func read(_ plan: ChannelPlan) throws -> LabeledDataset<Double> {
+        func read(_ plan: ChannelPlan) throws -> ChannelData<Double> {
             try throwIfStopped()
             let timer = PhaseTimer()
             // feature_dim is checked by the trainer, whose message names the hyperparameter.
-            let (data, files) = try load(plan, loader: ChannelLoader(threads: threads), as: Double.self, absent: 0)
+            let (data, files) = try loadData(plan, loader: ChannelLoader(threads: threads), as: Double.self)
             log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files), \(timer.fields)")
             return data
         }
-        var train = try read(plans.first { $0.name == "train" }!)
-        let validation = try plans.first { $0.name == "validation" }.map(read)
-        let test = try plans.first { $0.name == "test" }.map(read)
+        let trainData = try read(plans.first { $0.name == "train" }!)
+        let validationData = try plans.first { $0.name == "validation" }.map(read)
+        let testData = try plans.first { $0.name == "test" }.map(read)
         try throwIfStopped()
 
         let trainer = LinearLearnerTrainer(config: config, host: host, threads: threads,
                                            isCancelled: { [stop] in stop.isStopRequested }, log: { [log] in log.line($0) })
         let timer = PhaseTimer()
-        let trainRows = train.count
-        let result = try trainer.train(&train, validation: validation, test: test)
+        let trainRows = trainData.count
+        let result: LinearLearnerResult
+        if case .sparse(let sparse) = trainData, try SparseLinearPolicy.trainsSparse(sparse, config: config, log: log.line) {
+            func sparseRows(_ data: ChannelData<Double>?) -> SparseDesign? {
+                switch data {
+                case .none: return nil
+                case .sparse(let s)?: return SparseDesign(s)
+                case .dense(let d)?:
+                    return SparseDesign(SparseLabeledDataset(features: SparseMatrix(d.features), labels: d.labels, weights: d.weights,
+                                                             source: d.source))
+                }
+            }
+            var train = SparseDesign(sparse)
+            result = try trainer.train(&train, validation: sparseRows(validationData), test: sparseRows(testData))
+        } else {
+            var train = trainData.densified(absent: 0)
+            result = try trainer.train(&train, validation: validationData?.densified(absent: 0), test: testData?.densified(absent: 0))
+        }
         log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), \(timer.fields)")
         try throwIfStopped()
 

@@ -124,6 +124,38 @@ public struct SparseMatrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Eq
         return DenseMatrix(rows: rows, columns: columns, storage: storage)
     }
 
+    /// Multiplies every stored entry of column `j` by `factors[j]` (absent entries stay absent, as
+    /// zeros stay zero under scaling).
+    public mutating func scaleColumns(by factors: [Scalar]) {
+        precondition(factors.count == columns, "\(factors.count) factors for \(columns) columns")
+        let indices = columnIndices
+        factors.withUnsafeBufferPointer { f in
+            indices.withUnsafeBufferPointer { c in
+                values.withUnsafeMutableBufferPointer { v in
+                    for k in 0..<v.count { v[k] *= f[Int(c[k])] }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the CSR arrays' base addresses (row offsets, column indices, values); the
+    /// pointers are valid only inside `body`. Index and value pointers of an empty matrix point to
+    /// no element and must not be read.
+    public func withUnsafeCSR<R, E: Error>(
+        _ body: (UnsafePointer<Int>, UnsafePointer<UInt32>, UnsafePointer<Scalar>) throws(E) -> R
+    ) throws(E) -> R {
+        try rowOffsets.withUnsafeBufferPointer { (o: UnsafeBufferPointer<Int>) throws(E) -> R in
+            try columnIndices.withUnsafeBufferPointer { (c: UnsafeBufferPointer<UInt32>) throws(E) -> R in
+                try values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Scalar>) throws(E) -> R in
+                    let empty = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+                    let emptyValue = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)
+                    defer { empty.deallocate(); emptyValue.deallocate() }
+                    return try body(o.baseAddress!, c.baseAddress ?? UnsafePointer(empty), v.baseAddress ?? UnsafePointer(emptyValue))
+                }
+            }
+        }
+    }
+
     /// Appends one row given by strictly increasing column indices below `columns` and values.
     public mutating func appendRow(columns rowColumns: some Collection<UInt32>, values rowValues: some Collection<Scalar>) {
         precondition(rowColumns.count == rowValues.count, "\(rowColumns.count) column indices for \(rowValues.count) values")

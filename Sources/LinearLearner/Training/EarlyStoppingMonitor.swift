@@ -3,9 +3,9 @@ import Evaluation
 
 /// Watches solver progress: prints per-iteration objective lines, evaluates the validation loss for
 /// early stopping (`early_stopping_patience`, `early_stopping_tolerance`) and stops on SIGTERM.
-final class EarlyStoppingMonitor: @unchecked Sendable {
+final class EarlyStoppingMonitor<D: LinearDesign>: @unchecked Sendable {
     let trainer: LinearLearnerTrainer
-    let validation: LabeledDataset<Double>?
+    let validation: D?
     let scaler: FeatureScaler
     let verbose: Bool
     private(set) var best: (iteration: Int, loss: Double, coefficients: LinearCoefficients)?
@@ -16,7 +16,7 @@ final class EarlyStoppingMonitor: @unchecked Sendable {
     private(set) var deferredLines: [String] = []
     private var sinceImprovement = 0
 
-    init(trainer: LinearLearnerTrainer, validation: LabeledDataset<Double>?, scaler: FeatureScaler, verbose: Bool) {
+    init(trainer: LinearLearnerTrainer, validation: D?, scaler: FeatureScaler, verbose: Bool) {
         self.trainer = trainer
         self.validation = validation
         self.scaler = scaler
@@ -36,7 +36,7 @@ final class EarlyStoppingMonitor: @unchecked Sendable {
             emit(line)
         }
         guard let validation else { return true }
-        let outputs = trainer.convert(raw: progress.coefficients.predict(validation.features), scaler: scaler)
+        let outputs = trainer.convert(raw: validation.rawScores(progress.coefficients), scaler: scaler)
         let loss = trainer.objectiveLoss(outputs, dataset: validation)
         lastLoss = loss
         if let line = MetricLines.linearLearnerQuality(host: host, channel: "validation", epoch: progress.iteration - 1,

@@ -9,7 +9,7 @@ struct FeatureScaler: Sendable {
     var labelScale: Double
 
     /// Estimates the statistics. Columns with zero spread keep scale 1 so they stay finite.
-    init(_ data: LabeledDataset<Double>, sampleSize: Int, center: Bool, scale: Bool, centerLabel: Bool, scaleLabel: Bool) {
+    init<D: LinearDesign>(_ data: D, sampleSize: Int, center: Bool, scale: Bool, centerLabel: Bool, scaleLabel: Bool) {
         let n = data.count, d = data.featureCount
         var rows = Array(0..<n)
         if n > sampleSize {
@@ -17,19 +17,11 @@ struct FeatureScaler: Sendable {
             rows.shuffle(using: &rng)
             rows = Array(rows.prefix(sampleSize)).sorted()
         }
-        var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
+        let (sum, sumSquares) = data.columnMoments(rows: rows)
         var labelSum = 0.0, labelSquares = 0.0
-        data.features.storage.withUnsafeBufferPointer { x in
-            for i in rows {
-                let base = i * d
-                for j in 0..<d {
-                    let v = x[base + j]
-                    sum[j] += v
-                    sumSquares[j] += v * v
-                }
-                labelSum += data.labels[i]
-                labelSquares += data.labels[i] * data.labels[i]
-            }
+        for i in rows {
+            labelSum += data.labels[i]
+            labelSquares += data.labels[i] * data.labels[i]
         }
         let m = Double(max(rows.count, 1))
         means = center ? sum.map { $0 / m } : [Double](repeating: 0, count: d)
@@ -47,15 +39,8 @@ struct FeatureScaler: Sendable {
     }
 
     /// Transforms features in place: x ← (x − mean) / scale.
-    func transform(_ x: inout DenseMatrix<Double>) {
-        let d = x.columns
-        let inverse = scales.map { 1 / $0 }
-        x.storage.withUnsafeMutableBufferPointer { buffer in
-            for i in 0..<x.rows {
-                let base = i * d
-                for j in 0..<d { buffer[base + j] = (buffer[base + j] - means[j]) * inverse[j] }
-            }
-        }
+    func transform<D: LinearDesign>(_ data: inout D) {
+        data.standardize(means: means, scales: scales)
     }
 
     func transformLabels(_ y: [Double]) -> [Double] {

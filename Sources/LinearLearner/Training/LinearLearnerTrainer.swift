@@ -44,8 +44,7 @@ public struct LinearLearnerTrainer: Sendable {
 
     /// Trains on `train` (whose feature matrix is standardized in place to save memory), selects on
     /// `validation` when given, and reports on every channel.
-    public func train(_ train: inout LabeledDataset<Double>, validation: LabeledDataset<Double>?,
-                      test: LabeledDataset<Double>?) throws -> LinearLearnerResult {
+    public func train<D: LinearDesign>(_ train: inout D, validation: D?, test: D?) throws -> LinearLearnerResult {
         let timer = PhaseTimer()
         // OpenBLAS's process-wide pool follows our thread budget: a BLAS call with more threads
         // than the budget would leave its workers spinning in sched_yield after it returns, on
@@ -60,9 +59,9 @@ public struct LinearLearnerTrainer: Sendable {
         let isRegression = config.predictorType == .regressor
         let scaler = FeatureScaler(train, sampleSize: config.scalerSampleSize, center: config.unbiasData,
                                    scale: config.normalizeData, centerLabel: config.unbiasLabel, scaleLabel: config.normalizeLabel)
-        scaler.transform(&train.features)
+        scaler.transform(&train)
         var scaledValidation = validation
-        if var v = scaledValidation { scaler.transform(&v.features); scaledValidation = v }
+        if var v = scaledValidation { scaler.transform(&v); scaledValidation = v }
 
         let baseWeights = train.weights
         let candidates = searchCandidates(hasValidation: validation != nil, train: train)
@@ -75,14 +74,13 @@ public struct LinearLearnerTrainer: Sendable {
         for (index, candidate) in candidates.enumerated() {
             try checkCancelled()
             let weights = problemWeights(train, base: baseWeights, positiveWeight: candidate.positiveWeight)
-            let problem = LinearProblem(features: train.features, labels: scaler.transformLabels(train.labels),
-                                        weights: weights, fitIntercept: config.useBias)
             let regularization = Regularization(l2: candidate.l2, l1: candidate.l1,
                                                 interceptL2Multiplier: config.biasWeightDecayMultiplier)
             let verbose = candidates.count == 1
             let monitor = EarlyStoppingMonitor(trainer: self, validation: scaledValidation, scaler: scaler, verbose: verbose)
             let started = ContinuousClock.now
-            var (coefficients, report) = try solve(problem, regularization: regularization, seed: candidate.seed,
+            var (coefficients, report) = try solve(train, labels: scaler.transformLabels(train.labels), weights: weights,
+                                                   regularization: regularization, seed: candidate.seed,
                                                    monitor: { monitor.observe($0) })
             try checkCancelled()
             if let kept = monitor.best, monitor.stopped || kept.loss < monitor.lastLoss {
@@ -101,7 +99,7 @@ public struct LinearLearnerTrainer: Sendable {
             if candidates.count == 1 && config.predictorType == .regressor {
                 (score, threshold) = (0, nil)
             } else {
-                let scores = standardizedScores(coefficients, selectionSet.features)
+                let scores = selectionSet.rawScores(coefficients)
                 (score, threshold) = selectionScore(scores: scores, dataset: selectionSet, scaler: scaler)
             }
             if candidates.count > 1 {
@@ -128,14 +126,14 @@ public struct LinearLearnerTrainer: Sendable {
                                 featureCount: train.featureCount, classCount: config.numClasses,
                                 coefficients: folded, threshold: chosen.threshold)
         var metrics: [(channel: String, values: [QualityMetric])] = []
-        let trainOutputs = outputs(standardizedCoefficients: chosen.coefficients, scaler: scaler, features: train.features)
+        let trainOutputs = convert(raw: train.rawScores(chosen.coefficients), scaler: scaler)
         metrics.append(("train", report(outputs: trainOutputs, dataset: train, threshold: chosen.threshold)))
         if let validation {
-            metrics.append(("validation", report(outputs: outputs(model: model, features: validation.features),
+            metrics.append(("validation", report(outputs: outputs(model: model, rows: validation),
                                                  dataset: validation, threshold: chosen.threshold)))
         }
         if let test {
-            metrics.append(("test", report(outputs: outputs(model: model, features: test.features),
+            metrics.append(("test", report(outputs: outputs(model: model, rows: test),
                                            dataset: test, threshold: chosen.threshold)))
         }
         for (channel, values) in metrics {
@@ -161,7 +159,7 @@ public struct LinearLearnerTrainer: Sendable {
 
     // MARK: - Checks
 
-    func check(_ data: LabeledDataset<Double>, channel: String, featureCount: Int?) throws {
+    func check(_ data: some LinearDesign, channel: String, featureCount: Int?) throws {
         if let expected = config.featureDim, data.featureCount != expected {
             throw OptmlError.user("feature_dim is \(expected) but the \(channel) channel has \(data.featureCount) feature columns "
                 + "(each row holds the label, then the features). Set feature_dim to \(data.featureCount) or to auto.")
@@ -170,13 +168,10 @@ public struct LinearLearnerTrainer: Sendable {
             throw OptmlError.user("The \(channel) channel has \(data.featureCount) feature columns but the train channel has \(featureCount). "
                 + "Every channel must have the same columns.")
         }
-        let d = data.featureCount
-        try data.features.storage.withUnsafeBufferPointer { x in
-            for index in 0..<x.count where !x[index].isFinite {
-                let row = index / d + 1, column = index % d + 1
-                throw OptmlError.user("\(channel) channel, row \(row): feature \(column) (column \(column + 1)) is "
-                    + (x[index].isNaN ? "missing" : "not finite") + ". Linear Learner needs a finite value in every feature column.")
-            }
+        if let bad = data.firstNonFiniteFeature() {
+            let row = bad.row + 1, column = bad.column + 1
+            throw OptmlError.user("\(channel) channel, row \(row): feature \(column) (column \(column + 1)) is "
+                + (bad.value.isNaN ? "missing" : "not finite") + ". Linear Learner needs a finite value in every feature column.")
         }
         for (i, y) in data.labels.enumerated() {
             switch config.predictorType {
@@ -207,7 +202,7 @@ public struct LinearLearnerTrainer: Sendable {
         y == y.rounded() && abs(y) < 1e15 ? String(Int64(y)) : String(y)
     }
 
-    func requireBothClasses(_ data: LabeledDataset<Double>) throws {
+    func requireBothClasses(_ data: some LinearDesign) throws {
         let positives = data.labels.reduce(0, +)
         if positives == 0 || positives == Double(data.count) {
             throw OptmlError.user("The train channel has only label \(positives == 0 ? 0 : 1) rows; "
@@ -235,7 +230,7 @@ public struct LinearLearnerTrainer: Sendable {
 
     /// The models to train: a wd grid when wd is auto and there is a validation channel, both positive
     /// weights when positive_example_weight_mult is auto, and seeds for the stochastic optimizers.
-    func searchCandidates(hasValidation: Bool, train: LabeledDataset<Double>) -> [Candidate] {
+    func searchCandidates(hasValidation: Bool, train: some LinearDesign) -> [Candidate] {
         let l1: Double = { if case .fixed(let v) = config.l1 { return v }; return 0 }()
         var l2Values: [Double]
         let searchWD = config.wd == .auto && hasValidation
@@ -283,7 +278,7 @@ public struct LinearLearnerTrainer: Sendable {
         }
     }
 
-    func problemWeights(_ data: LabeledDataset<Double>, base: [Double]?, positiveWeight: Double?) -> [Double]? {
+    func problemWeights(_ data: some LinearDesign, base: [Double]?, positiveWeight: Double?) -> [Double]? {
         switch config.predictorType {
         case .binaryClassifier:
             guard let w = positiveWeight, w != 1 else { return base }
@@ -301,23 +296,17 @@ public struct LinearLearnerTrainer: Sendable {
         }
     }
 
-    func solve(_ problem: LinearProblem, regularization: Regularization, seed: UInt64,
-               monitor: @escaping SolverMonitor) throws -> (LinearCoefficients, SolverReport) {
-        if var options = config.stochastic {
-            options.seed = seed
-            return try StochasticSolver.fit(problem, loss: config.loss, regularization: regularization, options: options, monitor: monitor)
-        }
+    func solve<D: LinearDesign>(_ rows: D, labels: [Double], weights: [Double]?, regularization: Regularization, seed: UInt64,
+                                monitor: @escaping SolverMonitor) throws -> (LinearCoefficients, SolverReport) {
+        var stochastic = config.stochastic
+        stochastic?.seed = seed
         var options = ExactSolverOptions()
         options.threads = threads
-        return try ExactSolver.fit(problem, loss: config.loss, regularization: regularization, options: options, monitor: monitor)
+        return try rows.fit(labels: labels, weights: weights, fitIntercept: config.useBias, loss: config.loss,
+                            regularization: regularization, stochastic: stochastic, exact: options, monitor: monitor)
     }
 
     // MARK: - Scores and metrics
-
-    /// Raw outputs of standardized coefficients on standardized features (n × outputs).
-    func standardizedScores(_ c: LinearCoefficients, _ x: DenseMatrix<Double>) -> DenseMatrix<Double> {
-        c.predict(x)
-    }
 
     /// Model outputs in the units metrics use: regression predictions (original label units),
     /// binary scores (probabilities for logistic), multiclass probabilities.
@@ -326,20 +315,27 @@ public struct LinearLearnerTrainer: Sendable {
         case probabilities(DenseMatrix<Double>)
     }
 
-    func outputs(standardizedCoefficients c: LinearCoefficients, scaler: FeatureScaler, features: DenseMatrix<Double>) -> Outputs {
-        convert(raw: c.predict(features), scaler: scaler)
-    }
-
-    func outputs(model: LinearModel, features: DenseMatrix<Double>) -> Outputs {
-        if config.predictorType == .multiclassClassifier { return .probabilities(model.classProbabilities(features)) }
-        return .values(model.scores(features))
+    /// The outputs of the final (unstandardized) model on raw rows: what `LinearModel.scores` and
+    /// `classProbabilities` give.
+    func outputs(model: LinearModel, rows: some LinearDesign) -> Outputs {
+        let raw = rows.rawScores(model.coefficients)
+        return config.predictorType == .regressor ? .values(raw.storage) : classifierOutputs(raw)
     }
 
     func convert(raw: DenseMatrix<Double>, scaler: FeatureScaler) -> Outputs {
         switch config.predictorType {
         case .regressor:
             return .values(raw.storage.map { $0 * scaler.labelScale + scaler.labelMean })
-        case .binaryClassifier:
+        case .binaryClassifier, .multiclassClassifier:
+            return classifierOutputs(raw)
+        }
+    }
+
+    /// Binary scores (probabilities, or margins for hinge loss) or multiclass softmax
+    /// probabilities from raw outputs; classifier outputs do not depend on label scaling.
+    func classifierOutputs(_ raw: DenseMatrix<Double>) -> Outputs {
+        switch config.predictorType {
+        case .regressor, .binaryClassifier:
             return .values(config.lossName == "hinge_loss" ? raw.storage : raw.storage.map { 1 / (1 + exp(-$0)) })
         case .multiclassClassifier:
             var p = raw
@@ -356,12 +352,12 @@ public struct LinearLearnerTrainer: Sendable {
     }
 
     /// Mean weighted loss (the objective without regularization) in original label units.
-    func objectiveLoss(_ outputs: Outputs, dataset: LabeledDataset<Double>) -> Double {
+    func objectiveLoss(_ outputs: Outputs, dataset: some LinearDesign) -> Double {
         var total = 0.0, weightSum = 0.0
         switch outputs {
         case .values(let v):
             for i in 0..<v.count {
-                let w = dataset.weight(i)
+                let w = dataset.rowWeight(i)
                 if config.loss == .logistic {
                     // Cross entropy of the probability, clipped as scikit-learn's log_loss clips.
                     let q = min(max(v[i], 1e-15), 1 - 1e-15)
@@ -373,7 +369,7 @@ public struct LinearLearnerTrainer: Sendable {
             }
         case .probabilities(let p):
             for i in 0..<p.rows {
-                let w = dataset.weight(i)
+                let w = dataset.rowWeight(i)
                 total -= w * Foundation.log(max(p[i, Int(dataset.labels[i])], 1e-15))
                 weightSum += w
             }
@@ -382,7 +378,7 @@ public struct LinearLearnerTrainer: Sendable {
     }
 
     /// The selection score (higher is better) of a candidate on the selection channel, and its threshold.
-    func selectionScore(scores raw: DenseMatrix<Double>, dataset: LabeledDataset<Double>, scaler: FeatureScaler) -> (Double, Double?) {
+    func selectionScore(scores raw: DenseMatrix<Double>, dataset: some LinearDesign, scaler: FeatureScaler) -> (Double, Double?) {
         let out = convert(raw: raw, scaler: scaler)
         guard config.predictorType == .binaryClassifier, case .values(let scores) = out else {
             return (-objectiveLoss(out, dataset: dataset), nil)
@@ -405,7 +401,7 @@ public struct LinearLearnerTrainer: Sendable {
         return (choice.value, choice.threshold)
     }
 
-    func calibrationSample(scores: [Double], dataset: LabeledDataset<Double>) -> ([Double], [Double], [Double]?) {
+    func calibrationSample(scores: [Double], dataset: some LinearDesign) -> ([Double], [Double], [Double]?) {
         guard let limit = config.calibrationSamples, limit < scores.count else {
             return (dataset.labels, scores, dataset.weights)
         }
@@ -416,7 +412,7 @@ public struct LinearLearnerTrainer: Sendable {
         return (picked.map { dataset.labels[$0] }, picked.map { scores[$0] }, dataset.weights.map { w in picked.map { w[$0] } })
     }
 
-    func report(outputs: Outputs, dataset: LabeledDataset<Double>, threshold: Double?) -> [QualityMetric] {
+    func report(outputs: Outputs, dataset: some LinearDesign, threshold: Double?) -> [QualityMetric] {
         let loss = objectiveLoss(outputs, dataset: dataset)
         let converted: LinearLearnerOutputs
         switch (outputs, config.predictorType) {

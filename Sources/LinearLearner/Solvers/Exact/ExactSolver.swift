@@ -172,12 +172,12 @@ public enum ExactSolver {
         }
     }
 
-    private static func makeReport(_ method: String, _ outcome: QuasiNewton.Outcome) -> SolverReport {
+    static func makeReport(_ method: String, _ outcome: QuasiNewton.Outcome) -> SolverReport {
         SolverReport(method: method, iterations: outcome.iterations, converged: outcome.converged,
                      objective: outcome.objective, history: outcome.history, stoppedByMonitor: outcome.stoppedByMonitor)
     }
 
-    private static func smoothLoss(_ loss: LinearLoss) -> SmoothObjective.Loss {
+    static func smoothLoss(_ loss: LinearLoss) -> SmoothObjective.Loss {
         switch loss {
         case .squared: return .squared
         case .logistic: return .logistic
@@ -190,22 +190,26 @@ public enum ExactSolver {
     }
 
     private static func validate(_ problem: LinearProblem, loss: LinearLoss) throws(OptmlError) {
-        let n = problem.features.rows
+        try validate(labels: problem.labels, weights: problem.weights, totalWeight: problem.totalWeight, loss: loss)
+    }
+
+    static func validate(labels: [Double], weights: [Double]?, totalWeight: Double, loss: LinearLoss) throws(OptmlError) {
+        let n = labels.count
         guard n > 0 else { throw OptmlError.user("cannot fit a linear model on zero rows") }
-        if let weights = problem.weights {
+        if let weights {
             for (i, s) in weights.enumerated() where !(s >= 0 && s.isFinite) {
                 throw OptmlError.user("example \(i) has weight \(s); weights must be finite and non-negative")
             }
-            guard problem.totalWeight > 0 else {
+            guard totalWeight > 0 else {
                 throw OptmlError.user("all \(n) example weights are zero; at least one example needs a positive weight")
             }
         }
-        for (i, y) in problem.labels.enumerated() where !y.isFinite {
+        for (i, y) in labels.enumerated() where !y.isFinite {
             throw OptmlError.user("example \(i) has label \(y); labels must be finite")
         }
         if case .softmax(let k) = loss {
             guard k >= 2 else { throw OptmlError.user("softmax needs at least 2 classes, got \(k)") }
-            for (i, y) in problem.labels.enumerated() where !(y >= 0 && y < Double(k) && y == y.rounded()) {
+            for (i, y) in labels.enumerated() where !(y >= 0 && y < Double(k) && y == y.rounded()) {
                 throw OptmlError.user("example \(i) has label \(y); softmax with \(k) classes needs integer labels 0 … \(k - 1)")
             }
         }

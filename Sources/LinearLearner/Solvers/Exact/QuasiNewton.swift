@@ -1,7 +1,22 @@
 import LinearAlgebra
 import MLCore
 
-/// Limited-memory quasi-Newton minimization of a `SmoothObjective`: L-BFGS with a strong-Wolfe line
+/// A smooth objective over a flat parameter vector with its gradient, evaluated in one data pass:
+/// `SmoothObjective` over dense rows, `SparseSmoothObjective` over CSR rows.
+protocol DifferentiableObjective: AnyObject {
+    /// Length of θ.
+    var parameterCount: Int { get }
+    /// `F(θ)` with `∇F(θ)` written to `gradient` (`parameterCount` values).
+    func evaluate(_ theta: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double
+}
+
+extension SmoothObjective: DifferentiableObjective {
+    func evaluate(_ theta: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
+        evaluate(theta, gradient: gradient, curvature: nil)
+    }
+}
+
+/// Limited-memory quasi-Newton minimization of a `DifferentiableObjective`: L-BFGS with a strong-Wolfe line
 /// search, or OWL-QN (orthant-wise L-BFGS, Andrew & Gao 2007) when an L1 term is present.
 ///
 /// Memory: `historySize` pairs `(s, y)` of `parameterCount` values each. Each iteration costs one
@@ -16,7 +31,7 @@ struct QuasiNewton {
         var history: [Double]
     }
 
-    let objective: SmoothObjective
+    let objective: any DifferentiableObjective
     /// L1 strength applied to the first `penalizedCount` parameters (the weights, not intercepts).
     let l1: Double
     let penalizedCount: Int

@@ -73,7 +73,7 @@ final class SmoothObjective {
     ///
     /// When `curvature` is given (single-output losses only), row `i`'s `s_i · ℓ''(p_i, y_i)` is
     /// written to `curvature[i]` — the diagonal of the Hessian's data term, for Newton's method.
-    func evaluate(_ theta: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>? = nil) -> Double {
+    func evaluate(_ theta: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>?) -> Double {
         evaluations += 1
         switch loss {
         case .squared: workers.run { w, r in scalarPass(SquaredKernel(), theta, w, r, curvature) }
