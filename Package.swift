@@ -74,6 +74,6 @@ let package = Package(
         // AsyncHTTPClient and BoringSSL, minutes of build for every CI run).
         .testTarget(name: "InferenceServerTests", dependencies: ["InferenceServer", "TestSupport"]),
         // Fixtures and golden files are read by path (relative to #filePath), not as bundle resources.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "DataReaders"], exclude: ["Fixtures"]),
     ]
 )

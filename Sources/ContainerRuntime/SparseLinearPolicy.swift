@@ -40,7 +40,8 @@ enum SparseLinearPolicy {
                 + "softmax_loss, huber_loss or eps_insensitive_squared_loss), which train on the stored entries, or use fewer features.")
         }
         log("Channel 'train' is sparse (\(shape)); training on a dense copy (\(denseSize))"
-            + (supported ? ", which is faster for data this narrow or dense." : ": \(config.stochastic != nil ? "the stochastic optimizers" : "loss '\(config.lossName)'") train on dense rows."))
+            + (supported ? ", which is faster for data this narrow or dense."
+               : config.stochastic != nil ? ": the stochastic optimizers train on dense rows." : ": loss '\(config.lossName)' trains on dense rows."))
         return false
     }
 }

@@ -103,7 +103,8 @@ public struct TrainingJob: Sendable {
             log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files), \(timer.fields)")
             return data
         }
-        let trainData = try read(plans.first { $0.name == "train" }!)
+        // The train rows are standardized in place, so the job hands over its only reference.
+        var trainData: ChannelData<Double>? = try read(plans.first { $0.name == "train" }!)
         let validationData = try plans.first { $0.name == "validation" }.map(read)
         let testData = try plans.first { $0.name == "test" }.map(read)
         try throwIfStopped()
@@ -111,22 +112,26 @@ public struct TrainingJob: Sendable {
         let trainer = LinearLearnerTrainer(config: config, host: host, threads: threads,
                                            isCancelled: { [stop] in stop.isStopRequested }, log: { [log] in log.line($0) })
         let timer = PhaseTimer()
-        let trainRows = trainData.count
+        let trainRows = trainData!.count
         let result: LinearLearnerResult
-        if case .sparse(let sparse) = trainData, try SparseLinearPolicy.trainsSparse(sparse, config: config, log: log.line) {
+        var keepSparse = false
+        if case .sparse(let sparse)? = trainData {
+            keepSparse = try SparseLinearPolicy.trainsSparse(sparse, config: config, log: log.line)
+        }
+        if keepSparse {
             func sparseRows(_ data: ChannelData<Double>?) -> SparseDesign? {
                 switch data {
                 case .none: return nil
-                case .sparse(let s)?: return SparseDesign(s)
+                case .sparse(let s)?: return SparseDesign(s, threads: threads)
                 case .dense(let d)?:
                     return SparseDesign(SparseLabeledDataset(features: SparseMatrix(d.features), labels: d.labels, weights: d.weights,
-                                                             source: d.source))
+                                                             source: d.source), threads: threads)
                 }
             }
-            var train = SparseDesign(sparse)
+            var train = SparseDesign(Self.takeSparse(&trainData), threads: threads)
             result = try trainer.train(&train, validation: sparseRows(validationData), test: sparseRows(testData))
         } else {
-            var train = trainData.densified(absent: 0)
+            var train = Self.takeDense(&trainData)
             result = try trainer.train(&train, validation: validationData?.densified(absent: 0), test: testData?.densified(absent: 0))
         }
         log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), \(timer.fields)")
@@ -141,6 +146,20 @@ public struct TrainingJob: Sendable {
                             selectedPositiveWeight: result.selectedPositiveWeight, trainRows: trainRows),
             payload: .linearLearner(result.model))
         try writeModel(try artifact.encoded(), algorithm: algorithm)
+    }
+
+    /// Moves the sparse rows out of `data`, leaving nil, so the caller holds their only reference.
+    static func takeSparse(_ data: inout ChannelData<Double>?) -> SparseLabeledDataset<Double> {
+        guard case .sparse(let rows)? = data else { preconditionFailure("the channel is not sparse") }
+        data = nil
+        return rows
+    }
+
+    /// Moves the rows out of `data` as a dense dataset (absent sparse entries are zeros), leaving nil.
+    static func takeDense(_ data: inout ChannelData<Double>?) -> LabeledDataset<Double> {
+        guard let taken = data else { preconditionFailure("no channel rows") }
+        data = nil
+        return taken.densified(absent: 0)
     }
 
     /// Whether this host writes the model (the first host, as SageMaker's built-in algorithms do);

@@ -97,8 +97,8 @@ import MLCore
         let trainer = LinearLearnerTrainer(config: config, host: "algo-1", threads: 2, log: { _ in })
         var dense = data.densified(absent: 0)
         let denseResult = try trainer.train(&dense, validation: validation?.densified(absent: 0), test: nil)
-        var sparse = SparseDesign(data)
-        let sparseResult = try trainer.train(&sparse, validation: validation.map(SparseDesign.init), test: nil)
+        var sparse = SparseDesign(data, threads: 2)
+        let sparseResult = try trainer.train(&sparse, validation: validation.map { SparseDesign($0, threads: 2) }, test: nil)
         return (denseResult, sparseResult)
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LinearAlgebra
 import MLCore
@@ -89,9 +90,12 @@ public struct SparseDesign: LinearDesign {
     /// After `standardize`: `means / scales`, subtracted from every (scaled) feature, absent
     /// entries included; nil while the rows are uncentered.
     public private(set) var shift: [Double]?
+    /// Threads for scoring passes (`rawScores`); the solver takes its own from its options.
+    public var threads: Int
 
-    public init(_ dataset: SparseLabeledDataset<Double>) {
+    public init(_ dataset: SparseLabeledDataset<Double>, threads: Int = 1) {
         self.dataset = dataset
+        self.threads = max(1, threads)
     }
 
     public var count: Int { dataset.count }
@@ -150,16 +154,24 @@ public struct SparseDesign: LinearDesign {
                 if let shift { offsets[c] -= w * shift[j] }
             }
         }
+        let intercepts = offsets
         var out = DenseMatrix<Double>(rows: n, columns: k)
+        let parts = n >= 8_192 ? threads : 1
         dataset.features.withUnsafeCSR { rowOffsets, columns, values in
             transposed.withUnsafeBufferPointer { w in
                 out.storage.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<n {
-                        let row = o.baseAddress! + i * k
-                        for c in 0..<k { row[c] = offsets[c] }
-                        for e in rowOffsets[i] ..< rowOffsets[i + 1] {
-                            let x = values[e], wj = w.baseAddress! + Int(columns[e]) * k
-                            for c in 0..<k { row[c] += x * wj[c] }
+                    let weights = SendablePointer(w.baseAddress!), output = SendableMutablePointer(o.baseAddress!)
+                    let csr = (SendablePointer(rowOffsets), SendablePointer(columns), SendablePointer(values))
+                    // Each part writes only its own output rows.
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let (rowOffsets, columns, values) = (csr.0.pointer, csr.1.pointer, csr.2.pointer)
+                        for i in (n * part / parts) ..< (n * (part + 1) / parts) {
+                            let row = output.pointer + i * k
+                            for c in 0..<k { row[c] = intercepts[c] }
+                            for e in rowOffsets[i] ..< rowOffsets[i + 1] {
+                                let x = values[e], wj = weights.pointer + Int(columns[e]) * k
+                                for c in 0..<k { row[c] += x * wj[c] }
+                            }
                         }
                     }
                 }
@@ -183,4 +195,15 @@ public struct SparseDesign: LinearDesign {
                                           fitIntercept: fitIntercept)
         return try ExactSolver.fit(sparse: problem, loss: loss, regularization: regularization, options: exact, monitor: monitor)
     }
+}
+
+/// A pointer handed to concurrent workers that each touch their own part of its memory.
+private struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafePointer<T>
+    init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
+}
+
+private struct SendableMutablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
