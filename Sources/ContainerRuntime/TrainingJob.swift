@@ -83,6 +83,12 @@ public struct TrainingJob: Sendable {
         if !validated.ignoredKeys.isEmpty {
             log.line("Framework keys accepted and not used: \(validated.ignoredKeys.joined(separator: ", "))")
         }
+        if let empty = emptyShard(configuration) {
+            log.line("Host \(configuration.resources.currentHost) does not have training data: its shard of the '\(empty)' channel "
+                + "(ShardedByS3Key over \(configuration.resources.hosts.count) hosts) holds no files, as happens when a channel has "
+                + "fewer S3 objects than the job has hosts. This host takes no part in training and writes no model.")
+            return
+        }
         if algorithm.name == AlgorithmCatalog.xgboost.name {
             try trainXGBoost(configuration: configuration, algorithm: algorithm, validated: validated)
             return
@@ -160,6 +166,24 @@ public struct TrainingJob: Sendable {
         guard let taken = data else { preconditionFailure("no channel rows") }
         data = nil
         return taken.densified(absent: 0)
+    }
+
+    /// The first of the train and validation channels that is sharded by S3 key across several
+    /// hosts and holds no data file on this host (contract §10.1: a host can legitimately get no
+    /// objects), or nil. Such a host sits out, as SageMaker's XGBoost lets a data-less host exit 0;
+    /// with one host, or a FullyReplicated channel, an empty channel stays an error.
+    func emptyShard(_ configuration: TrainingConfiguration) -> String? {
+        guard configuration.resources.hosts.count > 1 else { return nil }
+        for name in ["train", "validation"] {
+            guard let channel = configuration.channels[name], channel.distribution.lowercased() == "shardedbys3key",
+                  channel.inputMode.lowercased() != "pipe" else { continue }
+            do {
+                _ = try ChannelDirectory.files(in: paths.channel(name), channel: name)
+            } catch let error as OptmlError {
+                if error.kind == .user { return name }
+            } catch {}
+        }
+        return nil
     }
 
     /// Whether this host writes the model (the first host, as SageMaker's built-in algorithms do);
