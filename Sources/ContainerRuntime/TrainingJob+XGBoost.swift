@@ -47,7 +47,9 @@ extension TrainingJob {
         }
         func describeSparse(_ name: String, _ data: BoostingData, _ use: String) {
             guard case .sparse(let m) = data.matrix else { return }
-            log.line("Channel '\(name)' is sparse (\(m.rows) rows × \(m.columns) features, \(m.storedCount) stored entries, density "
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) " + (n == 1 ? one : many) }
+            log.line("Channel '\(name)' is sparse (\(count(m.rows, "row", "rows")) × \(count(m.columns, "feature", "features")), "
+                + "\(count(m.storedCount, "stored entry", "stored entries")), density "
                 + String(format: "%.4g", m.density * 100) + " %); \(use).")
         }
         let train = try read(plans.first { $0.name == "train" }!)
