@@ -28,23 +28,50 @@ extension TrainingJob {
         if !config.threadsGiven { parameters.threads = threads }
         log.line("Host \(host) (\(configuration.resources.hosts.count) host(s)), \(parameters.threads) thread(s).")
 
+        // Channels stay in the reader's form: libsvm and sparse RecordIO-protobuf channels are
+        // trained on and evaluated as CSR (absent entries missing, as XGBoost reads libsvm), so
+        // no rows × features Float matrix is built; only the one-byte bin matrix is.
         func read(_ plan: ChannelPlan) throws -> BoostingData {
             try throwIfStopped()
             let timer = PhaseTimer()
             let loader = ChannelLoader(threads: parameters.threads, csvWeights: config.csvWeights && plan.format == .csv)
-            let (data, files) = try load(plan, loader: loader, as: Float.self, absent: .nan)
+            let (data, files) = try loadData(plan, loader: loader, as: Float.self)
             log.line("#timing: host=\(host), phase=read_\(plan.name), rows=\(data.count), columns=\(data.featureCount + 1), files=\(files), \(timer.fields)")
-            return BoostingData(features: data.features, labels: data.labels.map { Float($0) },
-                                weights: data.weights.map { $0.map { Float($0) } })
+            func floats(_ values: [Double]?) -> [Float]? { values.map { $0.map { Float($0) } } }
+            switch data {
+            case .dense(let d):
+                return BoostingData(features: d.features, labels: floats(d.labels)!, weights: floats(d.weights))
+            case .sparse(let s):
+                return BoostingData(sparse: s.features, labels: floats(s.labels)!, weights: floats(s.weights))
+            }
+        }
+        func describeSparse(_ name: String, _ data: BoostingData, _ use: String) {
+            guard case .sparse(let m) = data.matrix else { return }
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) " + (n == 1 ? one : many) }
+            log.line("Channel '\(name)' is sparse (\(count(m.rows, "row", "rows")) × \(count(m.columns, "feature", "features")), "
+                + "\(count(m.storedCount, "stored entry", "stored entries")), density "
+                + String(format: "%.4g", m.density * 100) + " %); \(use).")
         }
         let train = try read(plans.first { $0.name == "train" }!)
+        describeSparse("train", train, "binned without a dense copy (bin matrix " + megabytes(train.binMatrixByteCount) + ")")
         var sets: [(name: String, data: BoostingData)] = [("train", train)]
         if let plan = plans.first(where: { $0.name == "validation" }) {
-            let validation = try read(plan)
-            guard validation.features.columns == train.features.columns else {
-                throw OptmlError.user("The validation channel has \(validation.features.columns) feature columns but the train channel has "
-                    + "\(train.features.columns); both channels need the same columns (label first\(config.csvWeights ? ", then the weight" : "")).")
+            var validation = try read(plan)
+            let trainColumns = train.featureCount, columns = validation.featureCount
+            if case .sparse(let m) = validation.matrix, columns < trainColumns {
+                // A libsvm channel is as wide as its largest index + 1: a validation file that
+                // happens not to use the last features is narrower, and its absent columns are
+                // missing values anyway.
+                validation.matrix = .sparse(m.widened(to: trainColumns))
+            } else if columns > trainColumns && (validation.isSparse || train.isSparse) {
+                throw OptmlError.user("The validation channel has \(columns) feature columns (feature indices up to \(columns - 1)) but the "
+                    + "train channel has \(trainColumns); the model only knows the train channel's features, so validation rows "
+                    + "need feature indices below \(trainColumns).")
+            } else if columns != trainColumns {
+                throw OptmlError.user("The validation channel has \(columns) feature columns but the train channel has "
+                    + "\(trainColumns); both channels need the same columns (label first\(config.csvWeights ? ", then the weight" : "")).")
             }
+            describeSparse("validation", validation, "evaluated without a dense copy")
             sets.append(("validation", validation))
         }
         if parameters.earlyStoppingRounds != nil && sets.count < 2 {
@@ -105,4 +132,7 @@ extension TrainingJob {
         // XGBoost that loads the file (and its serving image) then predicts with that round.
         try writeModel(try ensemble.truncatedToBestIteration().xgboostJSON(), algorithm: algorithm)
     }
+
+    /// Bytes as megabytes with one decimal ("4000.0 MB").
+    private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 }

@@ -17,6 +17,21 @@ struct BinCuts: Sendable, Equatable {
 
     var featureCount: Int { offsets.count - 1 }
 
+    /// Cuts laid out feature after feature from one array of cuts per feature.
+    init(perFeature: [[Float]], minimums: [Float]) {
+        var values: [Float] = []
+        var offsets = [0]
+        offsets.reserveCapacity(perFeature.count + 1)
+        for cuts in perFeature { values.append(contentsOf: cuts); offsets.append(values.count) }
+        self.init(values: values, offsets: offsets, minimums: minimums)
+    }
+
+    init(values: [Float], offsets: [Int], minimums: [Float]) {
+        self.values = values
+        self.offsets = offsets
+        self.minimums = minimums
+    }
+
     @inline(__always) func binCount(_ feature: Int) -> Int { offsets[feature + 1] - offsets[feature] }
 
     /// The threshold of a split that sends bins `0...leftMaxBin` left (`-1`: no value bin left).
@@ -39,15 +54,7 @@ struct BinCuts: Sendable, Equatable {
                         seed: UInt64, threads: Int) -> BinCuts {
         let n = features.rows, columns = features.columns
         let bins = max(2, min(maxBin, maxValueBins))
-        var sampleRows: [Int]? = nil
-        if n > sampleLimit {
-            var generator = SeededGenerator(seed: seed &+ 0x5EED_B1A5)
-            var chosen: [Int] = []
-            chosen.reserveCapacity(sampleLimit + sampleLimit / 8)
-            let p = Double(sampleLimit) / Double(n)
-            for i in 0..<n where generator.nextUnit() < p { chosen.append(i) }
-            sampleRows = chosen
-        }
+        let sampleRows = sample(rows: n, limit: sampleLimit, seed: seed)
         var perFeature = [[Float]](repeating: [], count: columns)
         var minimums = [Float](repeating: 0, count: columns)
         features.storage.withUnsafeBufferPointer { x in
@@ -55,40 +62,148 @@ struct BinCuts: Sendable, Equatable {
                 minimums.withUnsafeMutableBufferPointer { mins in
                     let outBase = out.baseAddress!, minBase = mins.baseAddress!
                     ParallelRunner.forEach(count: columns, threads: threads) { f in
+                        var column: [Float] = [], rowsOfValues: [UInt32] = []
+                        column.reserveCapacity(sampleRows?.count ?? n)
                         if let weights {
-                            var column: [Float] = [], rowsOfValues: [UInt32] = []
                             for i in sampleRows ?? Array(0..<n) {
                                 let v = x[i * columns + f]
                                 if !v.isNaN && weights[i] > 0 { column.append(v); rowsOfValues.append(UInt32(i)) }
                             }
-                            let (_, order) = RadixSort.descendingKeys(column, payload: (0..<column.count).map { UInt32($0) })
-                            let ascending = order.reversed().map { Int($0) }
-                            let (cuts, minimum) = cutsOfSorted(ascending.map { column[$0] }, bins: bins,
-                                                               weights: ascending.map { Double(weights[Int(rowsOfValues[$0])]) })
-                            (outBase + f).pointee = cuts
-                            (minBase + f).pointee = minimum
-                            return
-                        }
-                        var column: [Float] = []
-                        if let rows = sampleRows {
-                            column.reserveCapacity(rows.count)
+                        } else if let rows = sampleRows {
                             for i in rows { let v = x[i * columns + f]; if !v.isNaN { column.append(v) } }
                         } else {
-                            column.reserveCapacity(n)
                             for i in 0..<n { let v = x[i * columns + f]; if !v.isNaN { column.append(v) } }
                         }
-                        RadixSort.sort(&column)
-                        let (cuts, minimum) = cutsOfSorted(column, bins: bins)
+                        let (cuts, minimum) = cutsOfFeature(&column, rows: rowsOfValues, weights: weights, bins: bins)
                         (outBase + f).pointee = cuts
                         (minBase + f).pointee = minimum
                     }
                 }
             }
         }
-        var values: [Float] = []
-        var offsets = [0]
-        for cuts in perFeature { values.append(contentsOf: cuts); offsets.append(values.count) }
-        return BinCuts(values: values, offsets: offsets, minimums: minimums)
+        return BinCuts(perFeature: perFeature, minimums: minimums)
+    }
+
+    /// Computes the cuts from CSR training features, where absent entries are missing values:
+    /// for the same data the result equals `compute(features:)` of the matrix densified with NaN,
+    /// bit for bit, and no dense matrix is built.
+    ///
+    /// The same rows are sampled. One pass counts each feature's candidate entries (stored,
+    /// not NaN, of a sampled row, of positive weight when weighted), a second scatters them into
+    /// one bucket per feature — parts of the rows on different threads, each part's entries
+    /// placed after the previous part's, so every bucket lists its values in row order, as the
+    /// dense column scan does — and then each feature's bucket is sorted and cut as a dense
+    /// column is.
+    ///
+    /// - Complexity: O(stored entries of the sampled rows) for the buckets (4 bytes each, 8 with
+    ///   weights) plus the per-feature radix sorts, spread over `threads`.
+    static func compute(sparse features: SparseMatrix<Float>, weights: [Float]? = nil, maxBin: Int, sampleLimit: Int = 200_000,
+                        seed: UInt64, threads: Int) -> BinCuts {
+        let n = features.rows, columns = features.columns
+        let bins = max(2, min(maxBin, maxValueBins))
+        guard columns > 0 else { return BinCuts(perFeature: [], minimums: []) }
+        let sampleRows = sample(rows: n, limit: sampleLimit, seed: seed)
+        let rowCount = sampleRows?.count ?? n
+        // Parts of the (sampled) row list; each keeps a count per feature, so very wide data with
+        // few entries uses fewer parts.
+        let sampledEntries = n == 0 ? 0 : Int(Double(features.storedCount) * Double(rowCount) / Double(n))
+        let parts = max(1, min(threads, rowCount / 1024, sampledEntries / max(1, 2 * columns)))
+        var counts = [Int](repeating: 0, count: parts * columns)
+        var bucketValues: [Float] = []
+        var bucketRows: [UInt32] = []
+        var bucketStarts = [Int](repeating: 0, count: columns + 1)
+        features.rowOffsets.withUnsafeBufferPointer { offsets in
+            features.columnIndices.withUnsafeBufferPointer { indices in
+                features.values.withUnsafeBufferPointer { values in
+                    // Calls body(row) for the rows of part p, in row order.
+                    func forEachRow(ofPart p: Int, _ body: (Int) -> Void) {
+                        let lower = rowCount * p / parts, upper = rowCount * (p + 1) / parts
+                        if let sampleRows { for j in lower..<upper { body(sampleRows[j]) } } else { for i in lower..<upper { body(i) } }
+                    }
+                    @inline(__always) func takes(_ i: Int, _ v: Float) -> Bool { !v.isNaN && (weights == nil || weights![i] > 0) }
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        let countBase = counts.baseAddress!
+                        ParallelRunner.forEach(count: parts, threads: threads) { p in
+                            let partCounts = countBase + p * columns
+                            forEachRow(ofPart: p) { i in
+                                for k in offsets[i]..<offsets[i + 1] where takes(i, values[k]) { partCounts[Int(indices[k])] += 1 }
+                            }
+                        }
+                        // Turn counts into write positions: feature after feature, part after part.
+                        var position = 0
+                        for f in 0..<columns {
+                            bucketStarts[f] = position
+                            for p in 0..<parts {
+                                let c = counts[p * columns + f]
+                                counts[p * columns + f] = position
+                                position += c
+                            }
+                        }
+                        bucketStarts[columns] = position
+                        bucketValues = [Float](repeating: 0, count: position)
+                        bucketRows = [UInt32](repeating: 0, count: weights == nil ? 0 : position)
+                        bucketValues.withUnsafeMutableBufferPointer { outValues in
+                            bucketRows.withUnsafeMutableBufferPointer { outRows in
+                                // (An empty array may still hand out a base address: rows are written only with weights.)
+                                let valueBase = outValues.baseAddress, rowBase = weights == nil ? nil : outRows.baseAddress
+                                ParallelRunner.forEach(count: parts, threads: threads) { p in
+                                    let next = countBase + p * columns
+                                    forEachRow(ofPart: p) { i in
+                                        for k in offsets[i]..<offsets[i + 1] where takes(i, values[k]) {
+                                            let f = Int(indices[k])
+                                            valueBase![next[f]] = values[k]
+                                            if let rowBase { rowBase[next[f]] = UInt32(i) }
+                                            next[f] += 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var perFeature = [[Float]](repeating: [], count: columns)
+        var minimums = [Float](repeating: 0, count: columns)
+        perFeature.withUnsafeMutableBufferPointer { out in
+            minimums.withUnsafeMutableBufferPointer { mins in
+                let outBase = out.baseAddress!, minBase = mins.baseAddress!
+                ParallelRunner.forEach(count: columns, threads: threads) { f in
+                    let range = bucketStarts[f]..<bucketStarts[f + 1]
+                    var column = Array(bucketValues[range])
+                    let rowsOfValues = weights == nil ? [] : Array(bucketRows[range])
+                    let (cuts, minimum) = cutsOfFeature(&column, rows: rowsOfValues, weights: weights, bins: bins)
+                    (outBase + f).pointee = cuts
+                    (minBase + f).pointee = minimum
+                }
+            }
+        }
+        return BinCuts(perFeature: perFeature, minimums: minimums)
+    }
+
+    /// The rows the cuts are computed from: all (`nil`) up to `limit` rows, else each row kept
+    /// with probability `limit / rows` by a generator seeded from `seed` (in row order).
+    static func sample(rows n: Int, limit: Int, seed: UInt64) -> [Int]? {
+        guard n > limit else { return nil }
+        var generator = SeededGenerator(seed: seed &+ 0x5EED_B1A5)
+        var chosen: [Int] = []
+        chosen.reserveCapacity(limit + limit / 8)
+        let p = Double(limit) / Double(n)
+        for i in 0..<n where generator.nextUnit() < p { chosen.append(i) }
+        return chosen
+    }
+
+    /// Cuts of one feature from its candidate values in row order (with weights, `rows` holds
+    /// each value's row): sorted by radix sort, then cut by `cutsOfSorted`. Sorts `column` in place
+    /// when unweighted.
+    static func cutsOfFeature(_ column: inout [Float], rows: [UInt32], weights: [Float]?, bins: Int) -> (cuts: [Float], minimum: Float) {
+        if let weights {
+            let (_, order) = RadixSort.descendingKeys(column, payload: (0..<column.count).map { UInt32($0) })
+            let ascending = order.reversed().map { Int($0) }
+            return cutsOfSorted(ascending.map { column[$0] }, bins: bins, weights: ascending.map { Double(weights[Int(rows[$0])]) })
+        }
+        RadixSort.sort(&column)
+        return cutsOfSorted(column, bins: bins)
     }
 
     /// Cuts of one feature from its sorted non-missing values (and their weights, if any).

@@ -31,7 +31,7 @@ public struct BoostingTrainer: Sendable {
                       onRound: (Int, [(data: String, metric: String, value: Double)]) -> Void,
                       shouldStop: () -> Bool, keepTreesOnStop: Bool = false) throws -> TreeEnsemble {
         let p = parameters
-        let featureCount = train.features.columns
+        let featureCount = train.featureCount
         try p.validate(featureCount: featureCount)
         guard train.rowCount > 0 else {
             throw OptmlError.user("The train data has no rows; gradient boosting needs at least one training row.")
@@ -51,13 +51,21 @@ public struct BoostingTrainer: Sendable {
         let baseScore = p.baseScore ?? ObjectiveFunctions.estimateBaseScore(objective: objective, labels: train.labels, weights: train.weights)
         let baseMargin = try ObjectiveFunctions.baseMargin(objective: objective, baseScore: baseScore)
 
-        let cuts = BinCuts.compute(features: train.features, weights: train.weights, maxBin: p.maxBin, seed: p.seed,
-                                   threads: p.threads)
-        let matrix = BinnedMatrix(features: train.features, cuts: cuts, threads: p.threads)
+        // Sparse training sets are cut and binned from their CSR entries (absent = missing): the
+        // same cuts and codes as their densified-with-NaN copy, without that copy.
+        let matrix: BinnedMatrix
+        switch train.matrix {
+        case .dense(let features):
+            let cuts = BinCuts.compute(features: features, weights: train.weights, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
+            matrix = BinnedMatrix(features: features, cuts: cuts, threads: p.threads)
+        case .sparse(let features):
+            let cuts = BinCuts.compute(sparse: features, weights: train.weights, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
+            matrix = BinnedMatrix(sparse: features, cuts: cuts, threads: p.threads)
+        }
         let grower = TreeGrower(matrix: matrix, parameters: p)
 
         var margins = [Float](repeating: baseMargin, count: n * groups)
-        let sharesTraining = evaluationSets.map { Self.sameStorage($0.data.features, train.features) }
+        let sharesTraining = evaluationSets.map { $0.data.matrix.sharesStorage(with: train.matrix) }
         var evalMargins = evaluationSets.enumerated().map { i, set in
             sharesTraining[i] ? [] : [Float](repeating: baseMargin, count: set.data.rowCount * groups)
         }
@@ -125,7 +133,11 @@ public struct BoostingTrainer: Sendable {
                 ensemble.treeGroups.append(Int32(group))
             }
             for (i, set) in evaluationSets.enumerated() where !sharesTraining[i] {
-                Self.addTrees(newTrees, features: set.data.features, groups: groups, to: &evalMargins[i])
+                switch set.data.matrix {
+                case .dense(let features): Self.addTrees(newTrees, features: features, groups: groups, to: &evalMargins[i])
+                case .sparse(let features):
+                    Self.addTrees(newTrees, sparse: features, groups: groups, to: &evalMargins[i], threads: p.threads)
+                }
             }
 
             var results: [(data: String, metric: String, value: Double)] = []
@@ -177,12 +189,6 @@ public struct BoostingTrainer: Sendable {
         }
     }
 
-    /// Whether two matrices share their storage (an evaluation set that is the training set).
-    private static func sameStorage(_ a: DenseMatrix<Float>, _ b: DenseMatrix<Float>) -> Bool {
-        guard a.rows == b.rows && a.columns == b.columns else { return false }
-        return a.storage.withUnsafeBufferPointer { x in b.storage.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
-    }
-
     /// Adds the leaf values of `trees` for every row of `features` to `margins` (rows × groups).
     static func addTrees(_ trees: [(tree: RegressionTree, group: Int)], features: DenseMatrix<Float>, groups: Int, to margins: inout [Float]) {
         let columns = features.columns
@@ -205,6 +211,48 @@ public struct BoostingTrainer: Sendable {
                                         }
                                     }
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the leaf values of `trees` for every row of CSR `features` to `margins` (rows ×
+    /// groups); absent entries are missing values and go each split's default way.
+    ///
+    /// Each row is scattered into a NaN-filled dense row buffer (one per worker, `columns` floats),
+    /// walked through every tree exactly as the dense walk does, and cleared again, so the margins
+    /// equal those of `addTrees(_:features:groups:to:)` on the densified-with-NaN matrix bit for
+    /// bit: each margin receives the same leaf values in the same tree order. Blocks of rows run on
+    /// up to `threads` threads (rows write disjoint margins).
+    static func addTrees(_ trees: [(tree: RegressionTree, group: Int)], sparse features: SparseMatrix<Float>, groups: Int,
+                         to margins: inout [Float], threads: Int) {
+        let columns = features.columns, rows = features.rows
+        let blockRows = 4096
+        let blocks = (rows + blockRows - 1) / blockRows
+        features.rowOffsets.withUnsafeBufferPointer { offsets in
+            features.columnIndices.withUnsafeBufferPointer { indices in
+                features.values.withUnsafeBufferPointer { values in
+                    margins.withUnsafeMutableBufferPointer { m in
+                        ParallelRunner.forEach(count: blocks, threads: rows * trees.count >= 16_384 ? threads : 1) { b in
+                            let x = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, columns))
+                            x.initialize(repeating: .nan)
+                            defer { x.deallocate() }
+                            for i in (b * blockRows)..<min(rows, (b + 1) * blockRows) {
+                                let entries = offsets[i]..<offsets[i + 1]
+                                for k in entries { x[Int(indices[k])] = values[k] }
+                                for (tree, group) in trees {
+                                    var node = 0
+                                    while tree.leftChildren[node] >= 0 {
+                                        let v = x[Int(tree.splitIndices[node])]
+                                        let goLeft = v.isNaN ? tree.defaultLeft[node] : v < tree.splitConditions[node]
+                                        node = Int(goLeft ? tree.leftChildren[node] : tree.rightChildren[node])
+                                    }
+                                    m[i * groups + group] += tree.splitConditions[node]
+                                }
+                                for k in entries { x[Int(indices[k])] = .nan }
                             }
                         }
                     }
