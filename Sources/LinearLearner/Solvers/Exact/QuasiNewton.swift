@@ -84,8 +84,11 @@ struct QuasiNewton {
                 slope = BLAS.dot(direction, steepest)
                 if !(slope < 0) { converged = true; break }
             }
-            // First step (and after a restart) is scaled so that it moves θ by at most 1.
-            let initialStep = memory.isEmpty ? min(1, 1 / max(infinityNorm(direction), 1e-300)) : 1
+            // First step (and after a restart): a unit move in Euclidean norm, `1/‖d‖₂`, as L-BFGS-B
+            // takes it. (Capping the step at 1 instead made the first moves of a problem with
+            // small gradients, such as a wide sparse one, tiny; the line search then accepted a
+            // short step and the curvature pairs started badly.)
+            let initialStep = memory.isEmpty ? 1 / max(BLAS.dot(direction, direction).squareRoot(), 1e-300) : 1
 
             let accepted: Bool
             let newValue: Double
