@@ -40,7 +40,8 @@ the optml binary densifies sparse Linear Learner input (then it needs n·d·8 by
         [--test-rows 100000] [--threads 2] [--repeat 1] [--cache /tmp/optml-bench]
         [--optml .build-rel/release/optml] [--peers lbfgs,saga] [--C 1.0] [--max-iter 1000] [--estimate-only]
 
-Small-scale smoke run (fits an optml that still densifies): --rows 20000 --features 5000 --density 0.01
+Small-scale smoke run: --rows 20000 --features 5000 --density 0.01. At the default size saga needs
+many epochs of ~13 s each; --peers lbfgs is the run the README reports.
 """
 import argparse
 import concurrent.futures
