@@ -31,18 +31,15 @@ extension ExactSolver {
         let intercept = problem.fitIntercept
 
         func coefficients(_ theta: [Double]) -> LinearCoefficients {
-            let weights = DenseMatrix(rows: k, columns: d, storage: Array(theta[0 ..< k * d]))
-            let intercepts = intercept ? Array(theta[(k * d) ..< (k * d + k)]) : [Double](repeating: 0, count: k)
-            return LinearCoefficients(weights: weights, intercepts: intercepts)
+            unpack(theta, outputs: k, features: d, intercept: intercept)
         }
         func report(_ iteration: Int, _ value: Double, _ theta: [Double]) -> Bool {
-            guard let monitor else { return true }
-            return monitor(SolverProgress(iteration: iteration, objective: value, coefficients: coefficients(theta)))
+            ExactSolver.report(to: monitor, iteration, value, unpack: { coefficients(theta) })
         }
         return try problem.features.withUnsafeCSR { (offsets, columns, values) throws(OptmlError) in
             try problem.labels.withUnsafeBufferPointer { y throws(OptmlError) in
-                try withOptional(problem.weights) { s throws(OptmlError) in
-                    try withOptional(problem.shift) { m throws(OptmlError) in
+                try withOptionalBuffer(problem.weights) { s throws(OptmlError) in
+                    try withOptionalBuffer(problem.shift) { m throws(OptmlError) in
                         let objective = SparseSmoothObjective(
                             rowOffsets: offsets, columns: columns, values: values, labels: y.baseAddress!, weights: s, shift: m,
                             rows: n, features: d, intercept: intercept, loss: smoothLoss(loss), regularization: regularization,
@@ -57,12 +54,4 @@ extension ExactSolver {
             }
         }
     }
-}
-
-/// Calls `body` with the array's base address, or nil for a nil array.
-private func withOptional<R>(
-    _ array: [Double]?, _ body: (UnsafePointer<Double>?) throws(OptmlError) -> R
-) throws(OptmlError) -> R {
-    guard let array else { return try body(nil) }
-    return try array.withUnsafeBufferPointer { buffer throws(OptmlError) in try body(buffer.baseAddress) }
 }

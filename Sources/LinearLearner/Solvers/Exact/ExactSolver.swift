@@ -40,13 +40,10 @@ public enum ExactSolver {
         let threads = options.threads
 
         func coefficients(_ theta: [Double]) -> LinearCoefficients {
-            let weights = DenseMatrix(rows: k, columns: d, storage: Array(theta[0 ..< k * d]))
-            let intercepts = intercept ? Array(theta[(k * d) ..< (k * d + k)]) : [Double](repeating: 0, count: k)
-            return LinearCoefficients(weights: weights, intercepts: intercepts)
+            unpack(theta, outputs: k, features: d, intercept: intercept)
         }
         func report(_ iteration: Int, _ value: Double, _ theta: [Double]) -> Bool {
-            guard let monitor else { return true }
-            return monitor(SolverProgress(iteration: iteration, objective: value, coefficients: coefficients(theta)))
+            ExactSolver.report(to: monitor, iteration, value, unpack: { coefficients(theta) })
         }
 
         return try problem.features.storage.withUnsafeBufferPointer { xBuffer throws(OptmlError) in
@@ -172,6 +169,19 @@ public enum ExactSolver {
         }
     }
 
+    /// The coefficients in a flat parameter vector `θ = [W (k × d), b (k, with an intercept)]`.
+    static func unpack(_ theta: [Double], outputs k: Int, features d: Int, intercept: Bool) -> LinearCoefficients {
+        let weights = DenseMatrix(rows: k, columns: d, storage: Array(theta[0 ..< k * d]))
+        let intercepts = intercept ? Array(theta[(k * d) ..< (k * d + k)]) : [Double](repeating: 0, count: k)
+        return LinearCoefficients(weights: weights, intercepts: intercepts)
+    }
+
+    /// Passes one iteration to `monitor` (true, go on, when there is none).
+    static func report(to monitor: SolverMonitor?, _ iteration: Int, _ value: Double, unpack: () -> LinearCoefficients) -> Bool {
+        guard let monitor else { return true }
+        return monitor(SolverProgress(iteration: iteration, objective: value, coefficients: unpack()))
+    }
+
     static func makeReport(_ method: String, _ outcome: QuasiNewton.Outcome) -> SolverReport {
         SolverReport(method: method, iterations: outcome.iterations, converged: outcome.converged,
                      objective: outcome.objective, history: outcome.history, stoppedByMonitor: outcome.stoppedByMonitor)
@@ -217,7 +227,7 @@ public enum ExactSolver {
 }
 
 /// Calls `body` with the array's base address, or nil for a nil array.
-private func withOptionalBuffer<R>(
+func withOptionalBuffer<R>(
     _ array: [Double]?, _ body: (UnsafePointer<Double>?) throws(OptmlError) -> R
 ) throws(OptmlError) -> R {
     guard let array else { return try body(nil) }
