@@ -182,9 +182,12 @@ import MLCore
     @Test func nonFiniteStoredValueNamesRowAndColumn() throws {
         var matrix = SparseMatrix<Double>(columns: 10)
         matrix.appendRow(columns: [1, 4], values: [1, 2])
+        matrix.appendRow(columns: [], values: [])
+        matrix.appendRow(columns: [], values: [])
         matrix.appendRow(columns: [0, 7], values: [3, .nan])
-        let design = SparseDesign(SparseLabeledDataset(features: matrix, labels: [0, 1], source: "train"))
+        matrix.appendRow(columns: [], values: [])
+        let design = SparseDesign(SparseLabeledDataset(features: matrix, labels: [0, 1, 0, 1, 0], source: "train"))
         let bad = try #require(design.firstNonFiniteFeature())
-        #expect(bad.row == 1 && bad.column == 7)
+        #expect(bad.row == 3 && bad.column == 7)
     }
 }

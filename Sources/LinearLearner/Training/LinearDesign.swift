@@ -119,13 +119,13 @@ public struct SparseDesign: LinearDesign {
     public func firstNonFiniteFeature() -> (row: Int, column: Int, value: Double)? {
         let m = dataset.features
         guard let k = m.values.firstIndex(where: { !$0.isFinite }) else { return nil }
-        // The row whose entry range holds k: the last offset ≤ k.
+        // The row whose entry range holds k: the last row whose offset is ≤ k (empty rows before
+        // it share its offset and come earlier; rowOffsets[rows] is past every entry).
         var low = 0, high = m.rows
         while low + 1 < high {
             let mid = (low + high) / 2
             if m.rowOffsets[mid] <= k { low = mid } else { high = mid }
         }
-        while low + 1 < m.rowOffsets.count && m.rowOffsets[low + 1] <= k { low += 1 }
         return (low, Int(m.columnIndices[k]), m.values[k])
     }
 
