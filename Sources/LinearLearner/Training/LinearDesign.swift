@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import LinearAlgebra
 import MLCore
@@ -11,6 +10,8 @@ public protocol LinearDesign: Sendable {
     var featureCount: Int { get }
     var labels: [Double] { get }
     var weights: [Double]? { get }
+    /// The weight of row `i` (1 when the rows carry none).
+    func weight(_ i: Int) -> Double
     /// The first stored feature value that is NaN or infinite, zero-based.
     func firstNonFiniteFeature() -> (row: Int, column: Int, value: Double)?
     /// Per-column sums and sums of squares over `rows` (absent entries count as zeros).
@@ -24,11 +25,6 @@ public protocol LinearDesign: Sendable {
     func fit(labels: [Double], weights: [Double]?, fitIntercept: Bool, loss: LinearLoss, regularization: Regularization,
              stochastic: StochasticSolverOptions?, exact: ExactSolverOptions,
              monitor: @escaping SolverMonitor) throws -> (LinearCoefficients, SolverReport)
-}
-
-extension LinearDesign {
-    /// The weight of row `i` (1 when the rows carry none).
-    func rowWeight(_ i: Int) -> Double { weights?[i] ?? 1 }
 }
 
 extension LabeledDataset: LinearDesign where Scalar == Double {
@@ -102,6 +98,7 @@ public struct SparseDesign: LinearDesign {
     public var featureCount: Int { dataset.featureCount }
     public var labels: [Double] { dataset.labels }
     public var weights: [Double]? { dataset.weights }
+    public func weight(_ i: Int) -> Double { dataset.weight(i) }
     public var features: SparseMatrix<Double> { dataset.features }
 
     /// The solver's gradient tolerance on CSR rows, relative to `max(1, |F|)` (the dense solvers
@@ -168,20 +165,16 @@ public struct SparseDesign: LinearDesign {
         }
         let intercepts = offsets
         var out = DenseMatrix<Double>(rows: n, columns: k)
-        let parts = n >= 8_192 ? threads : 1
         dataset.features.withUnsafeCSR { rowOffsets, columns, values in
             transposed.withUnsafeBufferPointer { w in
                 out.storage.withUnsafeMutableBufferPointer { o in
-                    let weights = SendablePointer(w.baseAddress!), output = SendableMutablePointer(o.baseAddress!)
-                    let csr = (SendablePointer(rowOffsets), SendablePointer(columns), SendablePointer(values))
-                    // Each part writes only its own output rows.
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        let (rowOffsets, columns, values) = (csr.0.pointer, csr.1.pointer, csr.2.pointer)
-                        for i in (n * part / parts) ..< (n * (part + 1) / parts) {
-                            let row = output.pointer + i * k
+                    // Each worker writes only its own output rows.
+                    RowWorkers(rows: n, threads: threads, minimumRows: 4_096).run { _, range in
+                        for i in range {
+                            let row = o.baseAddress! + i * k
                             for c in 0..<k { row[c] = intercepts[c] }
                             for e in rowOffsets[i] ..< rowOffsets[i + 1] {
-                                let x = values[e], wj = weights.pointer + Int(columns[e]) * k
+                                let x = values[e], wj = w.baseAddress! + Int(columns[e]) * k
                                 for c in 0..<k { row[c] += x * wj[c] }
                             }
                         }
@@ -211,13 +204,3 @@ public struct SparseDesign: LinearDesign {
     }
 }
 
-/// A pointer handed to concurrent workers that each touch their own part of its memory.
-private struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafePointer<T>
-    init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
-}
-
-private struct SendableMutablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}

@@ -357,7 +357,7 @@ public struct LinearLearnerTrainer: Sendable {
         switch outputs {
         case .values(let v):
             for i in 0..<v.count {
-                let w = dataset.rowWeight(i)
+                let w = dataset.weight(i)
                 if config.loss == .logistic {
                     // Cross entropy of the probability, clipped as scikit-learn's log_loss clips.
                     let q = min(max(v[i], 1e-15), 1 - 1e-15)
@@ -369,7 +369,7 @@ public struct LinearLearnerTrainer: Sendable {
             }
         case .probabilities(let p):
             for i in 0..<p.rows {
-                let w = dataset.rowWeight(i)
+                let w = dataset.weight(i)
                 total -= w * Foundation.log(max(p[i, Int(dataset.labels[i])], 1e-15))
                 weightSum += w
             }
