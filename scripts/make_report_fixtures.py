@@ -55,14 +55,27 @@ def poisson_table():
 TABLE = poisson_table()
 
 
+def fmix32(h):
+    """MurmurHash3's 32-bit finaliser."""
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    return h ^ (h >> 16)
+
+
 def resample_counts(seed, r, n):
-    """Resample r is lane r % 4 (16 bits each, lowest first) of group r // 4's generator word."""
-    key = mix((seed + (r // 4 + 1) * 0xD1B54A32D192ED03) & MASK)
-    shift = 16 * (r % 4)
+    """Resample r is lane r % 16 of group r // 16: group g has eight 32-bit keys, the low and high
+    halves of mix(seed + (4g + q + 1) * 0xD1B54A32D192ED03) for q = 0..3; lane 2k + h takes the
+    low (h = 0) or high (h = 1) 16 bits of fmix32(key[k] + i * 0x9E3779B9)."""
+    g, lane = divmod(r, 16)
+    word = mix((seed + (4 * g + lane // 4 + 1) * 0xD1B54A32D192ED03) & MASK)
+    key = (word >> (32 * ((lane // 2) % 2))) & 0xFFFFFFFF
+    shift = 16 * (lane % 2)
     out = np.empty(n)
     for i in range(n):
-        word = mix((key + i * 0x9E3779B97F4A7C15) & MASK)
-        out[i] = TABLE[(word >> shift) & 0xFFFF]
+        h = fmix32((key + i * 0x9E3779B9) & 0xFFFFFFFF)
+        out[i] = TABLE[(h >> shift) & 0xFFFF]
     return out
 
 

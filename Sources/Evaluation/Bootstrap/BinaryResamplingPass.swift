@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Every scalar binary metric of one (re)sample in a single pass over the examples sorted by
@@ -101,67 +102,43 @@ struct BinaryResamplingPass: Sendable {
     }
 
     /// The metrics (in `metricNames` order) of the data itself.
-    func evaluate(_ counts: UnitCounts) -> [Double] { evaluateLanes(counts)[0] }
+    func evaluate(_: UnitCounts) -> [Double] { run(keys: nil)[0] }
 
-    /// The metrics of four resamples at once, one vector per lane (the group's resamples in
-    /// order). Each lane's arithmetic is exactly the one-resample pass, so a lane's values do
-    /// not depend on its neighbours; running four together shares the generator word, the loads
-    /// and the branches, and gives the floating-point adds four independent chains.
-    func evaluateLanes<Counts: LaneCounts>(_ counts: Counts) -> [[Double]] {
-        typealias V = SIMD4<Double>
-        var tp = V(), fp = V(), previousTP = V(), previousFP = V()
-        var area = V(), precisionSum = V()
-        var tpAtThreshold = V(), fpAtThreshold = V()
-        var logLossSum = V(), brierSum = V()
-        let tiny = V(repeating: .leastNormalMagnitude)
-        let n = order.count
-        let split = positiveCount
-        let hasWeights = self.hasWeights
+    /// The metrics of the sixteen resamples of `group`, one vector per lane (the group's
+    /// resamples in order). Each lane's arithmetic is the one-resample pass (lanes never mix), in
+    /// the same order of IEEE operations whichever instruction set runs it.
+    func evaluate(_ group: PoissonGroup) -> [[Double]] { run(keys: group.keys) }
+
+    private func run(keys: [UInt32]?) -> [[Double]] {
+        var sums = optml_binary_sums()
         order.withUnsafeBufferPointer { order in
         flags.withUnsafeBufferPointer { flags in
         weights.withUnsafeBufferPointer { weights in
-            // The loss terms are optional; an empty buffer stands for "absent" so the loop below
-            // tests one Bool per pass, not per row.
-            (logLossTerms ?? []).withUnsafeBufferPointer { logLoss in
-            (brierTerms ?? []).withUnsafeBufferPointer { brier in
-                let hasLosses = !logLoss.isEmpty
-                for j in 0 ..< n {
-                    let f = flags[j]
-                    var c = counts.counts(Int(order[j]))
-                    if hasWeights { c *= weights[j] }
-                    // c · label, the label read from the flags (1 or 0: the same product).
-                    let positive = c * Double((f >> 2) & 1)
-                    tp += positive
-                    fp += c - positive
-                    if hasLosses {
-                        logLossSum += c * logLoss[j]
-                        brierSum += c * brier[j]
-                    }
-                    if j == split - 1 {
-                        tpAtThreshold = tp
-                        fpAtThreshold = fp
-                    }
-                    if f & Self.endsGroup != 0 {
-                        // Trapezoid (twice its area, in weight units) and the PR step Δtp · precision;
-                        // a lane that gained no positive adds 0 (its tp + fp may be 0, hence `tiny`),
-                        // and a run without positives adds 0 in every lane, so it is skipped.
-                        area += (fp - previousFP) * (tp + previousTP)
-                        if f & Self.groupHasPositive != 0 {
-                            let seen = tp + fp
-                            precisionSum += (tp - previousTP) * (tp / seen.replacing(with: tiny, where: seen .< tiny))
-                        }
-                        previousTP = tp
-                        previousFP = fp
-                    }
-                }
+        (logLossTerms ?? []).withUnsafeBufferPointer { logLoss in
+        (brierTerms ?? []).withUnsafeBufferPointer { brier in
+        PoissonResampler.thresholds.withUnsafeBufferPointer { thresholds in
+            func call(_ keys: UnsafePointer<UInt32>?) {
+                optml_binary_resample_pass(order.baseAddress, flags.baseAddress, hasWeights ? weights.baseAddress : nil,
+                                           logLoss.isEmpty ? nil : logLoss.baseAddress, brier.isEmpty ? nil : brier.baseAddress,
+                                           Int64(order.count), Int64(positiveCount), keys, thresholds.baseAddress, &sums)
             }
-            }
+            if let keys { keys.withUnsafeBufferPointer { call($0.baseAddress) } } else { call(nil) }
         }
         }
         }
-        return (0 ..< PoissonResampler.lanes).map { k in
-            metrics(positives: tp[k], negatives: fp[k], tpAtThreshold: tpAtThreshold[k], fpAtThreshold: fpAtThreshold[k],
-                    area: area[k], precisionSum: precisionSum[k], logLossSum: logLossSum[k], brierSum: brierSum[k])
+        }
+        }
+        }
+        func lanes<T>(_ tuple: T) -> [Double] {
+            withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: Double.self)) }
+        }
+        let tp = lanes(sums.positives), fp = lanes(sums.negatives)
+        let tpAt = lanes(sums.tp_at_threshold), fpAt = lanes(sums.fp_at_threshold)
+        let area = lanes(sums.area), precisionSum = lanes(sums.precision_sum)
+        let logLoss = lanes(sums.log_loss), brier = lanes(sums.brier)
+        return (0 ..< (keys == nil ? 1 : PoissonResampler.lanes)).map { k in
+            metrics(positives: tp[k], negatives: fp[k], tpAtThreshold: tpAt[k], fpAtThreshold: fpAt[k],
+                    area: area[k], precisionSum: precisionSum[k], logLossSum: logLoss[k], brierSum: brier[k])
         }
     }
 

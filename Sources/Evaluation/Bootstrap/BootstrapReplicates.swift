@@ -67,9 +67,9 @@ public struct BootstrapReplicates: Sendable, Equatable {
         return BootstrapReplicates(metricNames: metricNames, resamples: r, values: values)
     }
 
-    /// `run` for a pass that evaluates the four resamples of a `PoissonGroup` together and
-    /// returns one metric vector per lane (resamples `4g …`; lanes past the last resample are
-    /// dropped). Same values as `run` with the lane's `PoissonCounts`.
+    /// `run` for a pass that evaluates the sixteen resamples of a `PoissonGroup` together and
+    /// returns one metric vector per lane (resamples `16g …`; lanes past the last resample are
+    /// dropped). Same counts as `run` with the lane's `PoissonCounts`.
     static func runGrouped(metricNames: [String], options: BootstrapOptions,
                            _ pass: @escaping @Sendable (PoissonGroup) -> [[Double]]) -> BootstrapReplicates {
         let r = options.resamples

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Bootstrap resample counts drawn as independent Poisson(1) variables, one per example, from a
 /// counter-based generator: the count of example `i` in resample `r` is a pure function of
 /// `(seed, r, i)`.
@@ -12,20 +14,22 @@
 /// resample size is Poisson(n) instead of exactly n, which changes standard deviations by a
 /// relative O(1/n).
 ///
-/// Generator: resamples come in groups of four (`lanes`). Group `g` has the key
-/// `mix(seed + (g + 1) · 0xD1B54A32D192ED03)`, and SplitMix64's finaliser applied to
-/// `key + i · γ` (γ the golden-ratio increment) gives one 64-bit word per example whose four
-/// 16-bit lanes `v` (lowest first) are the uniforms of resamples `4g … 4g + 3`. A count is the
-/// midpoint inversion of the Poisson(1) distribution function at `v`: the smallest `k` with
-/// `(v + ½) / 2¹⁶ < P(X ≤ k)`, read from a 65 536-entry table. One word thus serves four
-/// resamples, which a pass evaluates together. The Python script that makes the bootstrap
-/// fixtures reproduces this bit for bit.
+/// Generator: resamples come in groups of sixteen (`lanes`). Group `g` has eight 32-bit keys, the
+/// low and high halves of SplitMix64's finaliser applied to `seed + (4g + q + 1) · 0xD1B54A32D192ED03`
+/// for q = 0 … 3 (key 2q the low half). For example `i`, word k of the group is MurmurHash3's
+/// 32-bit finaliser of `key[k] + i · 0x9E3779B9` (mod 2³²); its low 16 bits are the uniform of
+/// resample `16g + 2k`, its high 16 bits that of `16g + 2k + 1`. A count is the midpoint
+/// inversion of the Poisson(1) distribution function at the uniform `v`: the smallest `k` with
+/// `(v + ½) / 2¹⁶ < P(X ≤ k)`, which is the number of the eight thresholds `v` reaches. The
+/// binary pass computes the sixteen counts of a row with a few vector instructions
+/// (`optml_binary_resample_pass`); the Python script that makes the bootstrap fixtures
+/// reproduces the counts bit for bit.
 struct PoissonResampler: Sendable {
-    /// Resamples per group (16-bit lanes of one generator word).
-    static let lanes = 4
+    /// Resamples per group.
+    static let lanes = Int(OPTML_BOOTSTRAP_LANES)
 
     /// `table[v]`: the Poisson(1) count of the 16-bit uniform `v` (0 … 8).
-    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+    static let table: [UInt8] = {
         var cdf: [Double] = []
         var term = 1.0 / 2.718281828459045  // e⁻¹ = P(X = 0)
         var cumulative = term
@@ -34,15 +38,20 @@ struct PoissonResampler: Sendable {
             term /= Double(j + 1)
             cumulative += term
         }
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        var table = [UInt8](repeating: 0, count: 1 << 16)
         var k = 0
         for v in 0 ..< (1 << 16) {
             let u = (Double(v) + 0.5) / 65536
             while u >= cdf[k] { k += 1 }
             table[v] = UInt8(k)
         }
-        return UnsafePointer(table)
+        return table
     }()
+
+    /// `thresholds[t]`: the smallest uniform whose count exceeds `t` (t = 0 … 7).
+    static let thresholds: [UInt16] = (0 ..< 8).map { t in
+        UInt16(table.firstIndex { Int($0) > t }!)
+    }
 
     let seed: UInt64
 
@@ -57,15 +66,32 @@ struct PoissonResampler: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// The four resamples `4g … 4g + 3`.
-    func group(_ g: Int) -> PoissonGroup {
-        PoissonGroup(key: Self.mix(seed &+ UInt64(g + 1) &* 0xD1B5_4A32_D192_ED03), table: Self.table)
+    /// MurmurHash3's 32-bit finaliser.
+    @inline(__always)
+    static func fmix32(_ x: UInt32) -> UInt32 {
+        var h = x
+        h ^= h >> 16
+        h &*= 0x85EB_CA6B
+        h ^= h >> 13
+        h &*= 0xC2B2_AE35
+        return h ^ (h >> 16)
     }
 
-    /// The counts of resample `r` alone (lane `r mod 4` of its group).
+    /// The eight keys of group `g` (resamples `16g … 16g + 15`).
+    func group(_ g: Int) -> PoissonGroup {
+        var keys: [UInt32] = []
+        for q in 0 ..< 4 {
+            let word = Self.mix(seed &+ UInt64(4 * g + q + 1) &* 0xD1B5_4A32_D192_ED03)
+            keys.append(UInt32(truncatingIfNeeded: word))
+            keys.append(UInt32(truncatingIfNeeded: word >> 32))
+        }
+        return PoissonGroup(keys: keys)
+    }
+
+    /// The counts of resample `r` alone.
     func counts(resample r: Int) -> PoissonCounts {
-        let group = group(r / Self.lanes)
-        return PoissonCounts(key: group.key, shift: UInt64(16 * (r % Self.lanes)), table: group.table)
+        let lane = r % Self.lanes
+        return PoissonCounts(key: group(r / Self.lanes).keys[lane / 2], shift: UInt32(16 * (lane % 2)))
     }
 }
 
@@ -75,43 +101,37 @@ protocol ResampleCounts {
     func count(_ i: Int) -> Double
 }
 
-/// Where a pass that evaluates four resamples at once gets their multiplicities.
-protocol LaneCounts {
-    /// How many times example `i` is drawn in each of the four resamples.
-    func counts(_ i: Int) -> SIMD4<Double>
-}
-
-/// Every example exactly once: the pass then computes the metrics of the data itself (in every
-/// lane).
-struct UnitCounts: ResampleCounts, LaneCounts {
+/// Every example exactly once: the pass then computes the metrics of the data itself.
+struct UnitCounts: ResampleCounts {
     @inline(__always) func count(_: Int) -> Double { 1 }
-    @inline(__always) func counts(_: Int) -> SIMD4<Double> { SIMD4(repeating: 1) }
 }
 
 /// The Poisson(1) counts of one resample (see `PoissonResampler`).
-struct PoissonCounts: ResampleCounts, @unchecked Sendable {
-    let key: UInt64
-    let shift: UInt64
-    let table: UnsafePointer<UInt8>
+struct PoissonCounts: ResampleCounts, Sendable {
+    let key: UInt32
+    let shift: UInt32
 
     @inline(__always)
     func count(_ i: Int) -> Double {
-        let word = PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
-        return Double(table[Int(truncatingIfNeeded: (word >> shift) & 0xFFFF)])
+        let word = PoissonResampler.fmix32(key &+ UInt32(truncatingIfNeeded: i) &* 0x9E37_79B9)
+        return PoissonResampler.table.withUnsafeBufferPointer { Double($0[Int((word >> shift) & 0xFFFF)]) }
     }
 }
 
-/// The Poisson(1) counts of four resamples from one generator word per example.
-struct PoissonGroup: LaneCounts, @unchecked Sendable {
-    let key: UInt64
-    let table: UnsafePointer<UInt8>
+/// The keys of a group of sixteen resamples (see `PoissonResampler`).
+struct PoissonGroup: Sendable {
+    let keys: [UInt32]
 
-    @inline(__always)
-    func counts(_ i: Int) -> SIMD4<Double> {
-        let word = PoissonResampler.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
-        return SIMD4(Double(table[Int(truncatingIfNeeded: word & 0xFFFF)]),
-                     Double(table[Int(truncatingIfNeeded: (word >> 16) & 0xFFFF)]),
-                     Double(table[Int(truncatingIfNeeded: (word >> 32) & 0xFFFF)]),
-                     Double(table[Int(truncatingIfNeeded: word >> 48)]))
+    /// The sixteen counts of example `i`, computed by the vector kernel the binary pass uses.
+    func counts(_ i: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: PoissonResampler.lanes)
+        keys.withUnsafeBufferPointer { k in
+            PoissonResampler.thresholds.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { o in
+                    optml_poisson_lanes(k.baseAddress!, t.baseAddress!, UInt32(truncatingIfNeeded: i), o.baseAddress!)
+                }
+            }
+        }
+        return out
     }
 }

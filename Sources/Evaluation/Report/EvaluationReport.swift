@@ -48,7 +48,7 @@ public struct EvaluationReport: Sendable {
             names = pass.metricNames
             pointValues = pass.evaluate(UnitCounts())
             replicates = runBootstrap
-                ? BootstrapReplicates.runGrouped(metricNames: names, options: options.bootstrap) { pass.evaluateLanes($0) }
+                ? BootstrapReplicates.runGrouped(metricNames: names, options: options.bootstrap) { pass.evaluate($0) }
                 : BootstrapReplicates(metricNames: names, resamples: 0, values: [])
             Self.binaryFigures(pass: pass, scores: scores, input: input, threshold: threshold,
                                areProbabilities: areProbabilities, options: options, figures: &figures, warnings: &warnings)
