@@ -50,7 +50,7 @@ void optml_poisson_lanes(const uint32_t *keys, const uint16_t *thresholds, uint3
 }
 
 typedef struct {
-    f64x16 tp, fp, previous_tp, previous_fp, area, precision_sum, log_loss, brier;
+    f64x16 tp, fp, previous_tp, previous_fp, area, half_area, precision_sum, log_loss, brier;
 } lane_state;
 
 // The loop body, specialised by the optimiser for each combination of the constant flags.
@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) void run_range(
     int losses) {
     const f64x16 tiny = DBL_MIN;
     f64x16 tp = st->tp, fp = st->fp, ptp = st->previous_tp, pfp = st->previous_fp;
-    f64x16 area = st->area, psum = st->precision_sum, ll = st->log_loss, br = st->brier;
+    f64x16 area = st->area, harea = st->half_area, psum = st->precision_sum, ll = st->log_loss, br = st->brier;
     for (int64_t j = begin; j < end; j++) {
         uint8_t f = flags[j];
         f64x16 c;
@@ -73,15 +73,25 @@ static inline __attribute__((always_inline)) void run_range(
         }
         if (weighted) c *= weights[j];
         f64x16 positive = c * (double)((f >> 2) & 1);
+        f64x16 negative = c - positive;
         tp += positive;
-        fp += c - positive;
+        fp += negative;
         if (losses) {
             ll += c * log_loss[j];
             br += c * brier[j];
         }
-        if (f & 1) {
-            // Trapezoid (twice its area) and the PR step; a run without positives adds 0 to the
-            // PR sum in every lane, so it is skipped; `tiny` guards lanes that drew nothing yet.
+        if (f & 8) {
+            // A run of one example: its trapezoid is negative x 2tp (tp did not move unless it is
+            // positive, and then negative is 0); `half_area` collects negative x tp.
+            harea += negative * tp;
+            if (f & 2) {
+                f64x16 seen = tp + fp;
+                seen = seen < tiny ? tiny : seen;
+                psum += positive * (tp / seen);
+            }
+            ptp = tp;
+            pfp = fp;
+        } else if (f & 1) {
             area += (fp - pfp) * (tp + ptp);
             if (f & 2) {
                 f64x16 seen = tp + fp;
@@ -93,7 +103,7 @@ static inline __attribute__((always_inline)) void run_range(
         }
     }
     st->tp = tp; st->fp = fp; st->previous_tp = ptp; st->previous_fp = pfp;
-    st->area = area; st->precision_sum = psum; st->log_loss = ll; st->brier = br;
+    st->area = area; st->half_area = harea; st->precision_sum = psum; st->log_loss = ll; st->brier = br;
 }
 
 static inline __attribute__((always_inline)) void run_all(
@@ -137,7 +147,8 @@ void optml_binary_resample_pass(const int32_t *order, const uint8_t *flags, cons
     memcpy(out->negatives, &st.fp, sizeof out->negatives);
     memcpy(out->tp_at_threshold, &tp_at, sizeof out->tp_at_threshold);
     memcpy(out->fp_at_threshold, &fp_at, sizeof out->fp_at_threshold);
-    memcpy(out->area, &st.area, sizeof out->area);
+    f64x16 area = st.area + 2 * st.half_area;
+    memcpy(out->area, &area, sizeof out->area);
     memcpy(out->precision_sum, &st.precision_sum, sizeof out->precision_sum);
     memcpy(out->log_loss, &st.log_loss, sizeof out->log_loss);
     memcpy(out->brier, &st.brier, sizeof out->brier);

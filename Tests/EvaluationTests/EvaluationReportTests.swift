@@ -38,6 +38,43 @@ struct EvaluationReportTests {
         #expect(reference.document == other.document)
     }
 
+    // Large enough that the sorted columns are filled by two threads and that the curves, the
+    // point values and the calibration bins run beside the resample groups; a third of the
+    // scores are rounded to two decimals, so runs of equal scores (the general ROC/PR step) mix
+    // with single-example runs (the short path of the resampling kernel).
+    @Test("Large weighted binary data: one and two threads agree, and the values match BinaryMetrics",
+          arguments: [false, true])
+    func largeBinaryThreadInvariance(weighted: Bool) throws {
+        var rng = SeededGenerator(seed: 11)
+        let n = 150_000
+        var labels = [Double](), scores = [Double](), weights = [Double]()
+        for i in 0 ..< n {
+            let s = rng.nextUnit()
+            labels.append(rng.nextUnit() < 0.2 + 0.6 * s ? 1 : 0)
+            scores.append(i % 3 == 0 ? (s * 100).rounded() / 100 : s)
+            weights.append(rng.nextUnit() < 0.05 ? 0 : 0.5 + rng.nextUnit())
+        }
+        let input = EvaluationInput(labels: labels, predictions: .binary(scores: scores, areProbabilities: true),
+                                    weights: weighted ? weights : nil)
+        func report(threads: Int) throws -> EvaluationReport {
+            try EvaluationReport(input, options: EvaluationOptions(bootstrap: BootstrapOptions(resamples: 40, seed: 3, threads: threads),
+                                                                   evaluationTime: Date(timeIntervalSince1970: 1_796_000_000)))
+        }
+        let one = try report(threads: 1)
+        let two = try report(threads: 2)
+        let sameReplicates = one.replicates == two.replicates
+        let sameDocument = one.document == two.document
+        #expect(sameReplicates && sameDocument)
+        let w: [Double]? = weighted ? weights : nil
+        let metrics = one.metrics
+        expectClose(metrics.metric("auc")!.value, try #require(BinaryMetrics.rocAUC(labels: labels, scores: scores, weights: w)), "auc")
+        expectClose(metrics.metric("average_precision")!.value,
+                    try #require(BinaryMetrics.averagePrecision(labels: labels, scores: scores, weights: w)), "average precision")
+        expectClose(metrics.metric("log_loss")!.value, BinaryMetrics.logLoss(labels: labels, probabilities: scores, weights: w), "log loss")
+        let auc = metrics.metric("auc")!
+        #expect(auc.standardDeviation > 0.0005 && auc.standardDeviation < 0.005, "AUC sd \(auc.standardDeviation)")
+    }
+
     @Test("A different seed gives different resamples but the same values")
     func seedChangesOnlySpread() throws {
         let c = ReportFixtureFile.file.cases[2]

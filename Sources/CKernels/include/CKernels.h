@@ -39,7 +39,8 @@ void optml_poisson_lanes(const uint32_t *keys, const uint16_t *thresholds, uint3
 ///
 /// - order[j]: the input index of sorted position j (the generator's `index`).
 /// - flags[j]: bit 0 the run of equal scores ends at j; bit 1 that run holds a positive of
-///   non-zero weight; bit 2 the label is 1.
+///   non-zero weight; bit 2 the label is 1; bit 3 the run is j alone (bit 0 set too), which takes
+///   a shorter path: its trapezoid is 2 x (drawn negatives) x tp.
 /// - weights, log_loss, brier: per sorted position, or NULL (weights all 1; no loss terms).
 /// - split: positions 0 ..< split are predicted positive.
 /// - keys (8) and thresholds (8) as in `optml_poisson_lanes`; keys NULL means every example

@@ -243,21 +243,6 @@ struct CSVChannelParser {
     }
 }
 
-/// Asks the kernel to back a large, not yet touched allocation with transparent huge pages: the
-/// parse then takes one page fault per 2 MiB instead of one per 4 KiB (about 28,000 fewer faults
-/// for a 1M × 28 Float32 matrix). Only a hint; without THP nothing changes.
-func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
-    #if os(Linux)
-    let huge = 2 << 20
-    guard bytes >= 4 * huge else { return }
-    let address = Int(bitPattern: start)
-    let first = (address + huge - 1) / huge * huge
-    let last = (address + bytes) / huge * huge
-    guard last > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
-    _ = madvise(pointer, last - first, Int32(MADV_HUGEPAGE))
-    #endif
-}
-
 /// An array of `count` elements that `fill` initialises in full through the pointer (or throws).
 func uninitializedArray<T>(_: T.Type, count: Int, _ fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> [T] {
     try [T](unsafeUninitializedCapacity: count) { buffer, initialized in

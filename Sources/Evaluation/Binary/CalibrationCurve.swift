@@ -34,6 +34,12 @@ extension BinaryMetrics {
         InputChecks.sizes(labels: labels.count, other: probabilities.count, otherName: "probabilities", weights: weights)
         InputChecks.binaryLabels(labels)
         checkProbabilities(probabilities)
+        return calibrationCurve(validatedLabels: labels, probabilities: probabilities, weights: weights, binCount: binCount)
+    }
+
+    /// `calibrationCurve` for inputs already checked (0/1 labels, probabilities in [0, 1], sizes).
+    static func calibrationCurve(validatedLabels labels: [Double], probabilities: [Double], weights: [Double]?,
+                                 binCount: Int) -> CalibrationCurve {
         let step = 1 / Double(binCount)
         var weightSum = [Double](repeating: 0, count: binCount)
         var probabilitySum = weightSum

@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import MLCore
 
 /// Every scalar binary metric of one (re)sample in a single pass over the examples sorted by
 /// decreasing score: the threshold decisions, the ROC and PR areas, log loss and Brier score.
@@ -10,22 +11,23 @@ import Foundation
 struct BinaryResamplingPass: Sendable {
     /// Sorted position → index in the input order (the key of the resample counts).
     let order: [Int32]
-    /// 0/1 label at each sorted position.
-    let labels: [Double]
-    /// Example weight at each sorted position (all ones when the input had none).
-    let weights: [Double]
+    /// The scores in decreasing order.
+    let sortedScores: [Double]
+    /// Example weight at each sorted position; `nil` when the input had none (every weight 1).
+    let weights: [Double]?
     /// Per sorted position, what the resampling loop branches on: `endsGroup` (the run of equal
-    /// scores ends here: one ROC/PR threshold per run), `groupHasPositive` (that run holds a positive of non-zero weight, so its
-    /// PR step can be non-zero) and `positive` (the label).
+    /// scores ends here: one ROC/PR threshold per run), `groupHasPositive` (that run holds a
+    /// positive of non-zero weight, so its PR step can be non-zero), `positive` (the label) and
+    /// `singleton` (the run is this example alone, as nearly every run is for continuous scores).
     let flags: [UInt8]
-    static let endsGroup: UInt8 = 1, groupHasPositive: UInt8 = 2, positive: UInt8 = 4
-    /// Whether the input had weights (else every weight is 1 and the loop skips the multiply).
-    let hasWeights: Bool
+    static let endsGroup: UInt8 = 1, groupHasPositive: UInt8 = 2, positive: UInt8 = 4, singleton: UInt8 = 8
     /// Per-example log-loss and Brier terms at each sorted position, when scores are probabilities.
     let logLossTerms: [Double]?
     let brierTerms: [Double]?
     /// Sorted positions `0 ..< positiveCount` have `score >= threshold` (predicted positive).
     let positiveCount: Int
+    /// How many runs of equal scores there are (positions with `endsGroup`).
+    let groupCount: Int
 
     /// The metric names, in the order `evaluate` returns them.
     let metricNames: [String]
@@ -39,65 +41,87 @@ struct BinaryResamplingPass: Sendable {
     ]
     static let probabilityMetricNames = ["log_loss", "brier_score"]
 
-    /// Sorts the examples once. Inputs must be validated (0/1 labels, finite scores, probabilities
-    /// in [0, 1] when `scoresAreProbabilities`, finite non-negative weights).
+    /// Sorts the examples once, on up to `threads` threads. Inputs must be validated (0/1 labels,
+    /// finite scores, probabilities in [0, 1] when `scoresAreProbabilities`, finite non-negative
+    /// weights).
     init(labels inputLabels: [Double], scores: [Double], weights inputWeights: [Double]?, threshold: Double,
-         scoresAreProbabilities: Bool) {
+         scoresAreProbabilities: Bool, threads: Int = 1) {
         let n = inputLabels.count
         precondition(n < Int(Int32.max), "BinaryResamplingPass: more than 2³¹ examples")
         // The sort carries the input index in the weight slot: ±(index + 1), signed by the label.
-        var items = [SignedWeightedScore]()
-        items.reserveCapacity(n)
-        for i in 0 ..< n {
-            let tag = Double(i + 1)
-            items.append(SignedWeightedScore(score: scores[i], signedWeight: inputLabels[i] == 1 ? tag : -tag))
+        var items = inputLabels.withUnsafeBufferPointer { labels in
+            scores.withUnsafeBufferPointer { scores in
+                let input = Unshared((labels, scores))
+                return JobQueue.array(count: n, workers: threads) { i in
+                    let tag = Double(i + 1)
+                    return SignedWeightedScore(score: input.value.1[i], signedWeight: input.value.0[i] == 1 ? tag : -tag)
+                }
+            }
         }
         ScoreSort.sortDescending(&items)
 
-        var order = [Int32](repeating: 0, count: n)
-        var labels = [Double](repeating: 0, count: n)
-        var weights = [Double](repeating: 1, count: n)
-        var groupEnd = [Bool](repeating: false, count: n)
-        var logLoss = scoresAreProbabilities ? [Double](repeating: 0, count: n) : nil
-        var brier = scoresAreProbabilities ? [Double](repeating: 0, count: n) : nil
-        var positiveCount = 0
-        let eps = Double.ulpOfOne
-        for j in 0 ..< n {
-            let item = items[j]
-            let i = Int(abs(item.signedWeight)) - 1
-            let y: Double = item.signedWeight > 0 ? 1 : 0
-            order[j] = Int32(i)
-            labels[j] = y
-            if let inputWeights { weights[j] = inputWeights[i] }
-            groupEnd[j] = j == n - 1 || items[j + 1].score != item.score
-            if item.score >= threshold { positiveCount = j + 1 }
+        // The columns in sorted order, each written once into uninitialised storage.
+        let sorted = items.withUnsafeBufferPointer { items in
+            let items = Unshared(items)
+            func column<T>(_ value: @Sendable (SignedWeightedScore, Int) -> T) -> [T] {
+                JobQueue.array(count: n, workers: threads) { j in value(items.value[j], j) }
+            }
+            let order: [Int32] = column { item, _ in Int32(truncatingIfNeeded: Int(abs(item.signedWeight)) - 1) }
+            let weights: [Double]? = inputWeights.map { w in
+                w.withUnsafeBufferPointer { w in
+                    order.withUnsafeBufferPointer { order in
+                        let source = Unshared((w, order))
+                        return column { _, j in source.value.0[Int(source.value.1[j])] }
+                    }
+                }
+            }
+            var losses: (logLoss: [Double], brier: [Double])?
             if scoresAreProbabilities {
-                let p = item.score
-                let q = y == 1 ? p : 1 - p
-                logLoss![j] = -Foundation.log(min(max(q, eps), 1 - eps))
-                brier![j] = (y - p) * (y - p)
+                let eps = Double.ulpOfOne
+                losses = (column { item, _ in
+                    let p = item.score
+                    return -Foundation.log(min(max(item.signedWeight > 0 ? p : 1 - p, eps), 1 - eps))
+                }, column { item, _ in
+                    let p = item.score
+                    let y: Double = item.signedWeight > 0 ? 1 : 0
+                    return (y - p) * (y - p)
+                })
             }
+            return (order: order, scores: column { item, _ in item.score }, weights: weights, losses: losses)
         }
-        self.order = order
-        self.labels = labels
-        var flags = [UInt8](repeating: 0, count: n)
+        order = sorted.order
+        sortedScores = sorted.scores
+        weights = sorted.weights
+        logLossTerms = sorted.losses?.logLoss
+        brierTerms = sorted.losses?.brier
+        // Flags: a run's `groupHasPositive` is known at its last row.
+        var positiveCount = 0
+        var groupCount = 0
         var runHasPositive = false
-        for j in 0 ..< n {
-            if labels[j] == 1 {
-                flags[j] |= Self.positive
-                if weights[j] > 0 { runHasPositive = true }
+        let weights = self.weights
+        flags = [UInt8](unsafeUninitializedCapacity: n) { flags, count in
+          items.withUnsafeBufferPointer { items in
+           for j in 0 ..< n {
+            let item = items[j]
+            var f: UInt8 = 0
+            if item.signedWeight > 0 {
+                f = Self.positive
+                if (weights?[j] ?? 1) > 0 { runHasPositive = true }
             }
-            if groupEnd[j] {
-                flags[j] |= Self.endsGroup | (runHasPositive ? Self.groupHasPositive : 0)
+            if j == n - 1 || items[j + 1].score != item.score {
+                f |= Self.endsGroup | (runHasPositive ? Self.groupHasPositive : 0)
+                if j == 0 || items[j - 1].score != item.score { f |= Self.singleton }
                 runHasPositive = false
+                groupCount += 1
             }
+            if item.score >= threshold { positiveCount = j + 1 }
+            flags[j] = f
+           }
+          }
+          count = n
         }
-        self.weights = weights
-        self.flags = flags
-        self.hasWeights = inputWeights != nil
-        self.logLossTerms = logLoss
-        self.brierTerms = brier
         self.positiveCount = positiveCount
+        self.groupCount = groupCount
         metricNames = Self.thresholdMetricNames + (scoresAreProbabilities ? Self.probabilityMetricNames : [])
     }
 
@@ -113,12 +137,12 @@ struct BinaryResamplingPass: Sendable {
         var sums = optml_binary_sums()
         order.withUnsafeBufferPointer { order in
         flags.withUnsafeBufferPointer { flags in
-        weights.withUnsafeBufferPointer { weights in
+        (weights ?? []).withUnsafeBufferPointer { weights in
         (logLossTerms ?? []).withUnsafeBufferPointer { logLoss in
         (brierTerms ?? []).withUnsafeBufferPointer { brier in
         PoissonResampler.thresholds.withUnsafeBufferPointer { thresholds in
             func call(_ keys: UnsafePointer<UInt32>?) {
-                optml_binary_resample_pass(order.baseAddress, flags.baseAddress, hasWeights ? weights.baseAddress : nil,
+                optml_binary_resample_pass(order.baseAddress, flags.baseAddress, weights.isEmpty ? nil : weights.baseAddress,
                                            logLoss.isEmpty ? nil : logLoss.baseAddress, brier.isEmpty ? nil : brier.baseAddress,
                                            Int64(order.count), Int64(positiveCount), keys, thresholds.baseAddress, &sums)
             }
@@ -166,26 +190,55 @@ struct BinaryResamplingPass: Sendable {
     }
 }
 
+/// The distinct thresholds of a binary sweep, highest first: after each run of equal scores
+/// whose examples do not all have weight zero (scikit-learn drops those), the cumulative
+/// weighted true and false positives.
+struct BinarySweep: Sendable {
+    var thresholds: [Double] = []
+    var truePositives: [Double] = []
+    var falsePositives: [Double] = []
+    var count: Int { thresholds.count }
+}
+
 extension BinaryResamplingPass {
-    /// Cumulative weighted true and false positives after each distinct score, highest first,
-    /// skipping scores whose examples all have weight zero (scikit-learn drops those), with the
-    /// score of each point.
-    func sweepPoints(sortedScores: [Double]) -> (thresholds: [Double], truePositives: [Double], falsePositives: [Double]) {
-        var thresholds: [Double] = []
-        var tps: [Double] = []
-        var fps: [Double] = []
-        var tp = 0.0, fp = 0.0, lastTP = 0.0, lastFP = 0.0
-        for j in 0 ..< order.count {
-            tp += weights[j] * labels[j]
-            fp += weights[j] - weights[j] * labels[j]
-            if flags[j] & Self.endsGroup != 0 && (tp != lastTP || fp != lastFP) {
-                thresholds.append(sortedScores[j])
-                tps.append(tp)
-                fps.append(fp)
-                lastTP = tp
-                lastFP = fp
+    func sweep() -> BinarySweep {
+        // Three columns of at most `groupCount` points, written in one pass into uninitialised
+        // storage; `points` of them are used.
+        var sweep = BinarySweep()
+        var points = 0
+        sweep.thresholds = [Double](unsafeUninitializedCapacity: groupCount) { thresholds, thresholdCount in
+        sweep.truePositives = [Double](unsafeUninitializedCapacity: groupCount) { truePositives, truePositiveCount in
+        sweep.falsePositives = [Double](unsafeUninitializedCapacity: groupCount) { falsePositives, falsePositiveCount in
+            for column in [thresholds, truePositives, falsePositives] {
+                if let base = column.baseAddress { adviseHugePages(base, bytes: groupCount * MemoryLayout<Double>.stride) }
             }
+            var tp = 0.0, fp = 0.0, lastTP = 0.0, lastFP = 0.0
+            flags.withUnsafeBufferPointer { flags in
+                sortedScores.withUnsafeBufferPointer { scores in
+                    (weights ?? []).withUnsafeBufferPointer { weights in
+                        let weighted = !weights.isEmpty
+                        for j in 0 ..< flags.count {
+                            let f = flags[j]
+                            let w = weighted ? weights[j] : 1
+                            if f & Self.positive != 0 { tp += w } else { fp += w }
+                            if f & Self.endsGroup != 0 && (tp != lastTP || fp != lastFP) {
+                                thresholds[points] = scores[j]
+                                truePositives[points] = tp
+                                falsePositives[points] = fp
+                                points += 1
+                                lastTP = tp
+                                lastFP = fp
+                            }
+                        }
+                    }
+                }
+            }
+            falsePositiveCount = points
         }
-        return (thresholds, tps, fps)
+            truePositiveCount = points
+        }
+            thresholdCount = points
+        }
+        return sweep
     }
 }

@@ -70,25 +70,31 @@ public struct BootstrapReplicates: Sendable, Equatable {
     /// `run` for a pass that evaluates the sixteen resamples of a `PoissonGroup` together and
     /// returns one metric vector per lane (resamples `16g …`; lanes past the last resample are
     /// dropped). Same counts as `run` with the lane's `PoissonCounts`.
-    static func runGrouped(metricNames: [String], options: BootstrapOptions,
+    ///
+    /// `alongside` are independent jobs (the point values, the curves) that join the resample
+    /// groups in one queue: `options.threads` workers take the next job as they finish one, the
+    /// `alongside` jobs first because they are the longest. `resamples` (default
+    /// `options.resamples`) may be 0 to run the jobs alone.
+    static func runGrouped(metricNames: [String], options: BootstrapOptions, resamples: Int? = nil,
+                           alongside: [@Sendable () -> Void] = [],
                            _ pass: @escaping @Sendable (PoissonGroup) -> [[Double]]) -> BootstrapReplicates {
-        let r = options.resamples
+        let r = resamples ?? options.resamples
         let m = metricNames.count
         var values = [Double](repeating: .nan, count: m * r)
-        guard r > 0 else { return BootstrapReplicates(metricNames: metricNames, resamples: 0, values: []) }
         let resampler = PoissonResampler(seed: options.seed)
         let groups = (r + PoissonResampler.lanes - 1) / PoissonResampler.lanes
-        let workers = max(1, min(options.threads, groups))
+        let jobs = alongside.count + groups
         values.withUnsafeMutableBufferPointer { out in
-            let sink = UnsafeSink(base: out.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for g in stride(from: w, to: groups, by: workers) {
-                    let lanes = pass(resampler.group(g))
-                    for (lane, metrics) in lanes.enumerated() {
-                        let resample = g * PoissonResampler.lanes + lane
-                        guard resample < r else { break }
-                        for j in 0 ..< m { sink.base[j * r + resample] = metrics[j] }
-                    }
+            // (No resamples: an empty buffer, which no job writes.)
+            let sink = UnsafeSink(base: out.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+            JobQueue.run(jobs: jobs, workers: options.threads) { job in
+                guard job >= alongside.count else { return alongside[job]() }
+                let g = job - alongside.count
+                let lanes = pass(resampler.group(g))
+                for (lane, metrics) in lanes.enumerated() {
+                    let resample = g * PoissonResampler.lanes + lane
+                    guard resample < r else { break }
+                    for j in 0 ..< m { sink.base[j * r + resample] = metrics[j] }
                 }
             }
         }

@@ -5,8 +5,10 @@ import MLCore
 /// and bootstrap standard deviations), the bootstrap replicates (for comparisons), the figures
 /// of the HTML report and any warnings about the data.
 ///
-/// Cost: for binary classification one sort of the scores, then one O(n) pass per bootstrap
-/// resample (spread over `BootstrapOptions.threads`); multiclass and regression need no sort.
+/// Cost: for binary classification one sort of the scores, then one O(n) pass per sixteen
+/// bootstrap resamples, with the curves and point values as extra jobs among those passes (all
+/// spread over `BootstrapOptions.threads`); multiclass and regression need no sort and take one
+/// O(n) pass per resample.
 public struct EvaluationReport: Sendable {
     /// `evaluation.json`.
     public let document: ModelQualityDocument
@@ -22,6 +24,11 @@ public struct EvaluationReport: Sendable {
     public let history: [TrainingSeries]
     /// The bootstrap settings used.
     public let bootstrap: BootstrapOptions
+
+    /// A value computed by one task of a parallel run and read after the run has joined.
+    private final class ResultSlot<T>: @unchecked Sendable {
+        var value: T?
+    }
 
     /// Validates `input` (see `EvaluationInput.validate`) and computes everything.
     public init(_ input: EvaluationInput, options: EvaluationOptions = EvaluationOptions()) throws {
@@ -44,14 +51,32 @@ public struct EvaluationReport: Sendable {
         case .binary(let scores, let areProbabilities):
             let threshold = input.effectiveThreshold!
             let pass = BinaryResamplingPass(labels: input.labels, scores: scores, weights: input.weights,
-                                            threshold: threshold, scoresAreProbabilities: areProbabilities)
+                                            threshold: threshold, scoresAreProbabilities: areProbabilities,
+                                            threads: options.bootstrap.threads)
             names = pass.metricNames
-            pointValues = pass.evaluate(UnitCounts())
-            replicates = runBootstrap
-                ? BootstrapReplicates.runGrouped(metricNames: names, options: options.bootstrap) { pass.evaluate($0) }
-                : BootstrapReplicates(metricNames: names, resamples: 0, values: [])
-            Self.binaryFigures(pass: pass, scores: scores, input: input, threshold: threshold,
-                               areProbabilities: areProbabilities, options: options, figures: &figures, warnings: &warnings)
+            // The point values, the curves and the calibration bins run as extra tasks among the
+            // bootstrap's resample groups, so with two or more threads they cost no wall time.
+            let point = ResultSlot<[Double]>()
+            let curves = ResultSlot<(figures: ReportFigures, warnings: [String])>()
+            let calibration = ResultSlot<CalibrationCurve>()
+            var extra: [@Sendable () -> Void] = [
+                { curves.value = Self.binaryFigures(pass: pass, input: input, threshold: threshold,
+                                                    areProbabilities: areProbabilities, options: options) },
+                { point.value = pass.evaluate(UnitCounts()) },
+            ]
+            if areProbabilities {
+                extra.append {
+                    calibration.value = BinaryMetrics.calibrationCurve(validatedLabels: input.labels, probabilities: scores,
+                                                                       weights: input.weights, binCount: options.calibrationBins)
+                }
+            }
+            replicates = BootstrapReplicates.runGrouped(metricNames: names, options: options.bootstrap,
+                                                        resamples: runBootstrap ? options.bootstrap.resamples : 0,
+                                                        alongside: extra) { pass.evaluate($0) }
+            pointValues = point.value!
+            figures = curves.value!.figures
+            figures.calibration = calibration.value
+            warnings += curves.value!.warnings
         case .multiclass(let probabilities):
             let pass = MulticlassResamplingPass(labels: input.labels, probabilities: probabilities, weights: input.weights)
             names = pass.metricNames
@@ -145,11 +170,12 @@ public struct EvaluationReport: Sendable {
     /// The metric group of the document.
     public var metrics: MetricGroup { document.metrics! }
 
-    private static func binaryFigures(pass: BinaryResamplingPass, scores: [Double], input: EvaluationInput, threshold: Double,
-                                      areProbabilities: Bool, options: EvaluationOptions,
-                                      figures: inout ReportFigures, warnings: inout [String]) {
-        let sortedScores = pass.order.map { scores[Int($0)] }
-        let sweep = pass.sweepPoints(sortedScores: sortedScores)
+    private static func binaryFigures(pass: BinaryResamplingPass, input: EvaluationInput, threshold: Double,
+                                      areProbabilities: Bool, options: EvaluationOptions) -> (figures: ReportFigures, warnings: [String]) {
+        var figures = ReportFigures()
+        var warnings: [String] = []
+        let sortedScores = pass.sortedScores
+        let sweep = pass.sweep()
         let positives = sweep.truePositives.last ?? 0
         let negatives = sweep.falsePositives.last ?? 0
         figures.classNames = input.classNames ?? ["0", "1"]
@@ -157,22 +183,25 @@ public struct EvaluationReport: Sendable {
             warnings.append("Only \(positives == 0 ? "negative (0)" : "positive (1)") rows carry weight: AUC, "
                             + "\(positives == 0 ? "average precision, " : "")the ROC curve and the agreement statistics are undefined (\"NaN\").")
         }
-        if sweep.thresholds.count == 1 {
+        if sweep.count == 1 {
             warnings.append("Every row has the same score (\(sweep.thresholds[0])): the model does not rank rows, so its AUC is 0.5.")
         }
-        if positives > 0 && negatives > 0 {
-            let fpr = [0] + sweep.falsePositives.map { $0 / negatives }
-            let tpr = [0] + sweep.truePositives.map { $0 / positives }
-            figures.roc = CurveThinning.thin(fpr, tpr, limit: options.curvePointLimit)
-        }
-        if positives > 0 {
-            let recall = [0] + sweep.truePositives.map { $0 / positives }
-            let precision = [1] + zip(sweep.truePositives, sweep.falsePositives).map { $0 / ($0 + $1) }
-            figures.precisionRecall = CurveThinning.thin(recall, precision, limit: options.curvePointLimit)
-        }
-        if areProbabilities {
-            figures.calibration = BinaryMetrics.calibrationCurve(labels: input.labels, probabilities: scores, weights: input.weights,
-                                                                 binCount: options.calibrationBins)
+        // Curve point 0 is the origin of the sweep (nothing predicted positive); point i > 0 is
+        // sweep point i − 1.
+        sweep.truePositives.withUnsafeBufferPointer { tps in
+            sweep.falsePositives.withUnsafeBufferPointer { fps in
+                if positives > 0 && negatives > 0 {
+                    figures.roc = CurveThinning.thin(count: sweep.count + 1, limit: options.curvePointLimit,
+                                                     x: { $0 == 0 ? 0 : fps[$0 - 1] / negatives },
+                                                     y: { $0 == 0 ? 0 : tps[$0 - 1] / positives })
+                }
+                if positives > 0 {
+                    figures.precisionRecall = CurveThinning.thin(
+                        count: sweep.count + 1, limit: options.curvePointLimit,
+                        x: { $0 == 0 ? 0 : tps[$0 - 1] / positives },
+                        y: { $0 == 0 ? 1 : tps[$0 - 1] / (tps[$0 - 1] + fps[$0 - 1]) })
+                }
+            }
         }
         // Decisions at the threshold: from the sweep, the last point whose score is >= threshold.
         func row(_ t: Double) -> ThresholdRow {
@@ -197,5 +226,6 @@ public struct EvaluationReport: Sendable {
         }
         if !ladder.contains(threshold) { ladder.append(threshold) }
         figures.thresholdTable = Set(ladder).sorted().map(row)
+        return (figures, warnings)
     }
 }

@@ -1,3 +1,5 @@
+import MLCore
+
 /// An example reduced to what the ranking metrics need: its score and its weight, the weight
 /// negated for negatives (weights of zero are dropped before sorting, so the sign is free).
 struct SignedWeightedScore {
@@ -63,7 +65,10 @@ enum ScoreSort {
             }
         }
 
-        var buffer = [SignedWeightedScore](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var buffer = [SignedWeightedScore](unsafeUninitializedCapacity: n) { buffer, count in
+            adviseHugePages(buffer.baseAddress!, bytes: n * MemoryLayout<SignedWeightedScore>.stride)
+            count = n
+        }
         var sortedIntoBuffer = false
         var offsets = [Int](repeating: 0, count: bucketCount)
         let firstKey = descendingKey32(items[0].score)
