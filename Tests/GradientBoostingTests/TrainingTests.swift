@@ -226,6 +226,37 @@ import Testing
         #expect(last[1] < 0.35)
     }
 
+    // With several threads the classes' trees of a round grow concurrently, one thread each: the
+    // model must be the one-thread model bit for bit (also with two parallel trees per class, more
+    // threads than classes, a validation set and evaluated metrics), and column sampling, which
+    // draws random numbers tree after tree, keeps the shared-tree path and its determinism.
+    @Test(arguments: [2, 3, 5])
+    func multiclassWithThreadsIsTheOneThreadModel(threads: Int) throws {
+        let base = SyntheticData.regression(rows: 4000, features: 6, seed: 21)
+        let labels = base.labels.map { $0 < -1.5 ? Float(0) : ($0 < 0 ? 1 : ($0 < 1.5 ? 2 : 3)) }
+        let data = BoostingData(features: base.features, labels: labels)
+        var p = BoostingParameters(objective: Objective(kind: .multiSoftprob, classCount: 4), rounds: 6)
+        p.parallelTrees = 2
+        p.evalMetrics = [.mlogloss]
+        func fit(_ p: BoostingParameters) throws -> (TreeEnsemble, [Double]) {
+            var history: [Double] = []
+            let model = try BoostingTrainer(parameters: p).train(data, evaluationSets: [("train", data)],
+                                                                 onRound: { _, r in history.append(r[0].value) }, shouldStop: { false })
+            return (model, history)
+        }
+        let (one, oneHistory) = try fit(p)
+        p.threads = threads
+        let (many, manyHistory) = try fit(p)
+        #expect(one == many)
+        #expect(oneHistory == manyHistory)
+        #expect(many.trees.count == 6 * 4 * 2 && Array(many.treeGroups.prefix(4)) == [0, 0, 1, 1])
+        p.colsampleByNode = 0.5
+        p.seed = 3
+        let (sampled, _) = try fit(p)
+        #expect(sampled != many)
+        #expect(try fit(p).0 == sampled)
+    }
+
     @Test func badInputIsAUserErrorNamingTheProblem() throws {
         let data = SyntheticData.regression(rows: 50, features: 3, seed: 1)
         func message(_ p: BoostingParameters, _ d: BoostingData = data) -> String {

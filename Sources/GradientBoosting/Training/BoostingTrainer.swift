@@ -62,7 +62,23 @@ public struct BoostingTrainer: Sendable {
             let cuts = BinCuts.compute(sparse: features, weights: train.weights, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
             matrix = BinnedMatrix(sparse: features, cuts: cuts, threads: p.threads)
         }
-        let grower = TreeGrower(matrix: matrix, parameters: p)
+        // Several output groups (multiclass) on several threads: the groups' trees of a round are
+        // independent, so each worker grows whole trees on one thread with its own grower, instead
+        // of all threads sharing each tree's histograms (which small nodes cannot use). Only when
+        // no tree draws random numbers (row or column sampling), so every tree is the one the
+        // one-thread run grows and the model does not depend on the thread count.
+        let classParallel = groups > 1 && p.threads > 1 && p.subsample >= 1 && p.colsampleByTree >= 1
+            && p.colsampleByLevel >= 1 && p.colsampleByNode >= 1
+            && objective.kind != .absoluteError && objective.kind != .quantileError
+        let growers: [TreeGrower]
+        if classParallel {
+            var single = p
+            single.threads = 1
+            growers = (0..<min(p.threads, groups)).map { _ in TreeGrower(matrix: matrix, parameters: single) }
+        } else {
+            growers = [TreeGrower(matrix: matrix, parameters: p)]
+        }
+        let grower = growers[0]
 
         var margins = [Float](repeating: baseMargin, count: n * groups)
         let sharesTraining = evaluationSets.map { $0.data.matrix.sharesStorage(with: train.matrix) }
@@ -95,37 +111,42 @@ public struct BoostingTrainer: Sendable {
             // error fits residuals against them.
             let roundStart = (objective.kind == .absoluteError || objective.kind == .quantileError) ? margins : []
             var newTrees: [(tree: RegressionTree, group: Int)] = []
-            for group in 0..<groups {
-                for _ in 0..<p.parallelTrees {
-                    var grown: (tree: RegressionTree, leaves: [GrownLeaf])
-                    if p.subsample < 1 {
-                        for i in 0..<n {
-                            let keep = sampler.nextUnit() < p.subsample
-                            inSample[i] = keep
-                            sampled[2 * i] = keep ? gradientPairs[2 * (group * n + i)] : 0
-                            sampled[2 * i + 1] = keep ? gradientPairs[2 * (group * n + i) + 1] : 0
+            if classParallel {
+                newTrees = growGroupsConcurrently(growers: growers, groups: groups, rows: n, gradientPairs: gradientPairs,
+                                                  margins: &margins, eta: eta)
+            } else {
+                for group in 0..<groups {
+                    for _ in 0..<p.parallelTrees {
+                        var grown: (tree: RegressionTree, leaves: [GrownLeaf])
+                        if p.subsample < 1 {
+                            for i in 0..<n {
+                                let keep = sampler.nextUnit() < p.subsample
+                                inSample[i] = keep
+                                sampled[2 * i] = keep ? gradientPairs[2 * (group * n + i)] : 0
+                                sampled[2 * i + 1] = keep ? gradientPairs[2 * (group * n + i) + 1] : 0
+                            }
+                            grown = sampled.withUnsafeBufferPointer { grower.grow(gradients: $0.baseAddress!, eta: eta) }
+                        } else {
+                            grown = gradientPairs.withUnsafeBufferPointer {
+                                grower.grow(gradients: $0.baseAddress! + 2 * group * n, eta: eta)
+                            }
                         }
-                        grown = sampled.withUnsafeBufferPointer { grower.grow(gradients: $0.baseAddress!, eta: eta) }
-                    } else {
-                        grown = gradientPairs.withUnsafeBufferPointer {
-                            grower.grow(gradients: $0.baseAddress! + 2 * group * n, eta: eta)
+                        if objective.kind == .absoluteError || objective.kind == .quantileError {
+                            refreshLeaves(&grown.tree, leaves: grown.leaves, grower: grower, margins: roundStart, labels: train.labels,
+                                          weights: train.weights, inSample: p.subsample < 1 ? inSample : nil, eta: eta,
+                                          alpha: objective.kind == .absoluteError ? 0.5 : objective.quantileAlpha)
                         }
-                    }
-                    if objective.kind == .absoluteError || objective.kind == .quantileError {
-                        refreshLeaves(&grown.tree, leaves: grown.leaves, grower: grower, margins: roundStart, labels: train.labels,
-                                      weights: train.weights, inSample: p.subsample < 1 ? inSample : nil, eta: eta,
-                                      alpha: objective.kind == .absoluteError ? 0.5 : objective.quantileAlpha)
-                    }
-                    // Training margins through the rows' leaves (leaves hold disjoint rows, so
-                    // threads can take different leaves).
-                    let leaves = grown.leaves, values = leaves.map { grown.tree.splitConditions[$0.node] }
-                    margins.withUnsafeMutableBufferPointer { m in
-                        ParallelRunner.forEach(count: leaves.count, threads: n >= 65_536 ? p.threads : 1) { l in
-                            let value = values[l]
-                            grower.forEachRow(of: leaves[l]) { row in m[row * groups + group] += value }
+                        // Training margins through the rows' leaves (leaves hold disjoint rows, so
+                        // threads can take different leaves).
+                        let leaves = grown.leaves, values = leaves.map { grown.tree.splitConditions[$0.node] }
+                        margins.withUnsafeMutableBufferPointer { m in
+                            ParallelRunner.forEach(count: leaves.count, threads: n >= 65_536 ? p.threads : 1) { l in
+                                let value = values[l]
+                                grower.forEachRow(of: leaves[l]) { row in m[row * groups + group] += value }
+                            }
                         }
+                        newTrees.append((grown.tree, group))
                     }
-                    newTrees.append((grown.tree, group))
                 }
             }
             for (tree, group) in newTrees {
@@ -166,6 +187,45 @@ public struct BoostingTrainer: Sendable {
             }
         }
         return ensemble
+    }
+
+    /// One round's trees of every output group, the groups dealt round-robin to the growers (one
+    /// thread each). Worker `w` grows all `num_parallel_tree` trees of its groups in order and adds
+    /// their leaf values to its groups' training margins: the same additions in the same order as
+    /// the one-thread loop, and no two workers write the same margin.
+    private func growGroupsConcurrently(growers: [TreeGrower], groups: Int, rows n: Int, gradientPairs: [Float],
+                                        margins: inout [Float], eta: Double) -> [(tree: RegressionTree, group: Int)] {
+        let p = parameters
+        var grown = [[RegressionTree]](repeating: [], count: groups)
+        let workers = growers.count
+        gradientPairs.withUnsafeBufferPointer { gradients in
+            margins.withUnsafeMutableBufferPointer { m in
+                grown.withUnsafeMutableBufferPointer { out in
+                    let shared = GroupWork(gradients: gradients.baseAddress!, margins: m.baseAddress!, trees: out.baseAddress!)
+                    ParallelRunner.forEach(count: workers, threads: workers) { w in
+                        let grower = growers[w]
+                        for group in stride(from: w, to: groups, by: workers) {
+                            for _ in 0..<p.parallelTrees {
+                                let tree = grower.grow(gradients: shared.gradients + 2 * group * n, eta: eta)
+                                for leaf in tree.leaves {
+                                    let value = tree.tree.splitConditions[leaf.node]
+                                    grower.forEachRow(of: leaf) { row in shared.margins[row * groups + group] += value }
+                                }
+                                shared.trees[group].append(tree.tree)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return grown.enumerated().flatMap { group, trees in trees.map { ($0, group) } }
+    }
+
+    /// The buffers `growGroupsConcurrently` hands its workers; each writes only its own groups.
+    private struct GroupWork: @unchecked Sendable {
+        let gradients: UnsafePointer<Float>
+        let margins: UnsafeMutablePointer<Float>
+        let trees: UnsafeMutablePointer<[RegressionTree]>
     }
 
     /// Sets each leaf of a fresh absolute/quantile-error tree to the `alpha`-quantile of its
