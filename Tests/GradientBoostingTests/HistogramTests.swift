@@ -63,3 +63,29 @@ import Testing
         }
     }
 }
+
+/// `BoostingKernels`, the public entry points of the micro benchmarks, run the training kernels:
+/// its histogram totals are the gradient sums of the range, and its split is the root split the
+/// trainer makes on the same gradients.
+@Suite struct BoostingKernelsTests {
+    @Test(arguments: [1, 2])
+    func kernelsAgreeWithTraining(threads: Int) throws {
+        let data = SyntheticData.regression(rows: 30_000, features: 6, seed: 8, missing: 0.05)
+        var p = BoostingParameters(objective: Objective(kind: .squaredError), rounds: 1)
+        p.baseScore = 0
+        p.maxDepth = 1
+        p.threads = threads
+        let kernels = BoostingKernels(features: data.features, parameters: p)
+        #expect(kernels.slotCount == 6 * 256)
+        // Squared error at margin 0: g = −y, h = 1.
+        let pairs: [Float] = data.labels.flatMap { y -> [Float] in [-Float(y), 1] }
+        let part = kernels.buildHistogram(gradients: pairs, rows: 1000 ..< 21_000)
+        let expectedG = pairs[2000 ..< 42_000].enumerated().reduce(0.0) { $1.offset % 2 == 0 ? $0 + Double($1.element) : $0 }
+        #expect(abs(part.g - expectedG) <= 1e-9 * max(1, abs(expectedG)) && part.h == 20_000)
+        kernels.buildHistogram(gradients: pairs, rows: 0 ..< 30_000)
+        let split = kernels.bestSplit()
+        let tree = try BoostingTrainer(parameters: p).fit(data).trees[0]
+        #expect(split.feature >= 0 && Int32(split.feature) == tree.splitIndices[0])
+        #expect(split.lossChange > 0)
+    }
+}

@@ -26,6 +26,36 @@ let benchmarks: @Sendable () -> Void = {
         timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 20)
     let data = boostingData(rows: 200_000, features: 28, seed: 7)
 
+    // Kernels one at a time (`BoostingKernels`): binning (cuts + codes), a node's histogram (the
+    // root's 200k rows, and 25k rows, a depth-3 node's share), the split scan over 28 × 256 slots.
+    for threads in [1, 2] {
+        var parameters = BoostingParameters(objective: Objective(kind: .binaryLogistic), rounds: 1)
+        parameters.threads = threads
+        let suffix = "\(threads) thread\(threads == 1 ? "" : "s")"
+        Benchmark("Binning 200k x 28, 256 bins, \(suffix)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(BoostingKernels(features: data.features, parameters: parameters)) }
+        }
+        let kernels = BoostingKernels(features: data.features, parameters: parameters)
+        var rng = SeededGenerator(seed: 3)
+        let pairs = (0 ..< 2 * data.features.rows).map { i in Float(i % 2 == 0 ? rng.nextGaussian() : 0.05 + 0.2 * rng.nextUnit()) }
+        for rows in [200_000, 25_000] {
+            Benchmark("Histogram \(rows / 1000)k rows x 28 features, \(suffix)",
+                      configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput], timeUnits: .microseconds,
+                                           warmupIterations: 2, maxDuration: .seconds(5), maxIterations: 200)) { benchmark in
+                for _ in benchmark.scaledIterations { blackHole(kernels.buildHistogram(gradients: pairs, rows: 0 ..< rows)) }
+            }
+        }
+        if threads == 1 {
+            Benchmark("Split scan 28 features x 256 bins",
+                      configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, warmupIterations: 10,
+                                           maxDuration: .seconds(3), maxIterations: 10_000)) { benchmark in
+                kernels.buildHistogram(gradients: pairs, rows: 0 ..< 200_000)
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations { blackHole(kernels.bestSplit()) }
+            }
+        }
+    }
+
     // Component: binning plus one depth-6 tree, then ten trees (binning amortised).
     for (rounds, threads) in [(1, 1), (10, 1), (10, 2)] {
         var parameters = BoostingParameters(objective: Objective(kind: .binaryLogistic), rounds: rounds)

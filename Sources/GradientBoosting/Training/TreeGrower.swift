@@ -375,67 +375,9 @@ final class TreeGrower {
     /// descending with missing values sent left; ties keep the earlier candidate).
     private func findSplit(_ id: Int) {
         let node = nodes[id]
-        let features = candidateFeatures(id)
-        let histogram = pool.pointer(node.histogram)
-        let cuts = matrix.cuts
-        let parentGain = rules.gain(node.g, node.h, lower: node.lower, upper: node.upper)
-        let mcw = parameters.minChildWeight
-        // The best candidate lives in plain locals (not a struct) so the scan keeps it in registers.
-        var bestChange = -Double.infinity, bestFeature = -1, bestBin = -1, bestDefaultLeft = false
-        var bestLG = 0.0, bestLH = 0.0, bestRG = 0.0, bestRH = 0.0
-        let offsets = matrix.slotOffsets
-        let nodeG = node.g, nodeH = node.h, lower = node.lower, upper = node.upper
-        let rules = self.rules
-        for feature in features {
-            let h = UnsafePointer(histogram + Int(offsets[feature]))
-            let bins = cuts.binCount(feature)
-            let c = monotone[feature]
-            var lg = 0.0, lh = 0.0
-            var b = 0
-            while b < bins {
-                let slot = h[b]
-                b += 1
-                // An empty bin repeats the previous candidate, which cannot win a strict comparison.
-                if slot.y == 0 && slot.x == 0 { continue }
-                lg += slot.x; lh += slot.y
-                let rg = nodeG - lg, rh = nodeH - lh
-                if lh >= mcw && rh >= mcw {
-                    let change = rules.splitGain(leftG: lg, leftH: lh, rightG: rg, rightH: rh, lower: lower, upper: upper,
-                                                 monotone: c) - parentGain
-                    if change > bestChange {
-                        bestChange = change; bestFeature = feature; bestBin = b - 1; bestDefaultLeft = false
-                        bestLG = lg; bestLH = lh; bestRG = rg; bestRH = rh
-                    }
-                }
-            }
-            let missing = h[bins]
-            if missing.y > 0 || missing.x != 0 {
-                var rg = 0.0, rh = 0.0
-                var b = bins - 1
-                while b >= 0 {
-                    let slot = h[b]
-                    b -= 1
-                    if slot.y == 0 && slot.x == 0 { continue }
-                    rg += slot.x; rh += slot.y
-                    let lg = nodeG - rg, lh = nodeH - rh
-                    if lh >= mcw && rh >= mcw {
-                        let change = rules.splitGain(leftG: lg, leftH: lh, rightG: rg, rightH: rh, lower: lower, upper: upper,
-                                                     monotone: c) - parentGain
-                        if change > bestChange {
-                            // Bins b + 1 ... go right, so bins 0 ... b go left (b + 1 was just added).
-                            bestChange = change; bestFeature = feature; bestBin = b; bestDefaultLeft = true
-                            bestLG = lg; bestLH = lh; bestRG = rg; bestRH = rh
-                        }
-                    }
-                }
-            }
-        }
-        var best = SplitCandidate()
-        if bestFeature >= 0 {
-            best = SplitCandidate(lossChange: bestChange, feature: bestFeature, leftMaxBin: bestBin, defaultLeft: bestDefaultLeft,
-                                  leftG: bestLG, leftH: bestLH, rightG: bestRG, rightH: bestRH)
-        }
-        nodes[id].split = best
+        nodes[id].split = SplitScan.best(histogram: pool.pointer(node.histogram), features: candidateFeatures(id), matrix: matrix,
+                                         g: node.g, h: node.h, lower: node.lower, upper: node.upper, rules: rules,
+                                         monotone: monotone, minChildWeight: parameters.minChildWeight)
     }
 
     // MARK: Feature sampling and interaction constraints
