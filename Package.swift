@@ -69,7 +69,7 @@ let package = Package(
                     exclude: ["ExactSolvers/Fixtures", "ExactSolvers/make_fixtures.py"]),
         .testTarget(name: "BuiltinAlgorithmsTests", dependencies: ["BuiltinAlgorithms", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ContainerRuntimeTests", dependencies: ["ContainerRuntime", "TestSupport"]),
-        .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "DataReaders", "TestSupport",
                                                       .product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["Fixtures"]),
         // Server tests start a real server on loopback (HummingbirdTesting would pull in

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import MLCore
 import Testing
@@ -44,5 +45,31 @@ import Testing
         #expect(EvalMetric.auc.evaluate(predictions: [0.1, 0.2], labels: [1, 1], weights: nil).isNaN)
         #expect(EvalMetric.auc.evaluate(predictions: [0.1, 0.2, 0.9], labels: [0, 0, 1], weights: nil) == 1)
         #expect(EvalMetric.auc.evaluate(predictions: [0.5, 0.5], labels: [0, 1], weights: nil) == 0.5)
+    }
+}
+
+/// The per-round AUC on large sets walks the sorted scores in 64k chunks on several threads; it
+/// must equal the area computed in one piece by Evaluation's `BinaryMetrics.rocAUC` (a separate
+/// implementation), with ties and weights, and not depend on the thread count.
+@Suite struct LargeAUCTests {
+    @Test(arguments: [false, true])
+    func chunkedWalkEqualsOnePiece(weighted: Bool) throws {
+        var rng = SeededGenerator(seed: 17)
+        let n = 300_000
+        var scores = [Float](), positive = [Bool](), weights = [Float]()
+        for i in 0 ..< n {
+            let s = Float(rng.nextUnit())
+            // Every fourth score rounded to 1/256: long runs of ties that cross chunk boundaries.
+            scores.append(i % 4 == 0 ? (s * 256).rounded() / 256 : s)
+            positive.append(rng.nextUnit() < 0.2 + 0.6 * Double(s))
+            weights.append(Float(0.25 + rng.nextUnit()))
+        }
+        let w: [Float]? = weighted ? weights : nil
+        let one = MetricEvaluation.binaryAUC(scores: scores, positive: positive, weights: w, threads: 1)
+        let two = MetricEvaluation.binaryAUC(scores: scores, positive: positive, weights: w, threads: 2)
+        #expect(one == two)
+        let reference = try #require(BinaryMetrics.rocAUC(labels: positive.map { $0 ? 1 : 0 }, scores: scores.map(Double.init),
+                                                          weights: w?.map(Double.init)))
+        #expect(abs(one - reference) < 1e-12, "\(one) vs \(reference)")
     }
 }

@@ -85,17 +85,30 @@ extension RadixSort {
     /// 11-bit passes scatters one array.
     static func descendingKeys(_ values: [Float], payload: [UInt32], threads: Int = 1) -> (keys: [UInt32], payload: [UInt32]) {
         let n = values.count
-        // Descending order = ascending order of the complemented keys.
-        var words = (0..<n).map { i -> UInt64 in
-            let bits = values[i].bitPattern
-            let key = ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
-            return UInt64(key) << 32 | UInt64(payload[i])
-        }
+        var words = (0..<n).map { i -> UInt64 in UInt64(descendingKey(values[i])) << 32 | UInt64(payload[i]) }
         if n < 512 {
             let order = (0..<n).sorted { (words[$0] >> 32) < (words[$1] >> 32) || ((words[$0] >> 32) == (words[$1] >> 32) && $0 < $1) }
             return (order.map { UInt32(truncatingIfNeeded: words[$0] >> 32) }, order.map { UInt32(truncatingIfNeeded: words[$0]) })
         }
         lsdPasses(&words, shifts: [32, 43, 54], threads: threads)
         return (words.map { UInt32(truncatingIfNeeded: $0 >> 32) }, words.map { UInt32(truncatingIfNeeded: $0) })
+    }
+
+    /// A key whose ascending order is the descending order of the values (equal keys ⇔ equal values).
+    @inline(__always)
+    static func descendingKey(_ value: Float) -> UInt32 {
+        let bits = value.bitPattern
+        return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
+    }
+
+    /// Sorts words `key << 32 | payload` by key (`descendingKey`), in place: for callers that
+    /// build the words themselves and read key and payload back from them. Order within equal
+    /// keys is unspecified.
+    static func sortByKey(_ words: inout [UInt64], threads: Int = 1) {
+        if words.count < 512 {
+            words.sort()
+        } else {
+            lsdPasses(&words, shifts: [32, 43, 54], threads: threads)
+        }
     }
 }

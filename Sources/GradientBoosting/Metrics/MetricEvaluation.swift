@@ -136,29 +136,100 @@ enum MetricEvaluation {
 
     /// Weighted ROC AUC; tied scores form one trapezoid.
     static func binaryAUC(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int = 1) -> Double {
+        let words = sortedByScore(scores: scores, positive: positive, threads: threads)
+        let n = words.count
+        // The walk runs in fixed chunks of about 64k positions (whatever the thread count), each
+        // starting at a new score: chunk c sums its trapezoids with its own running TP, and the
+        // chunks combine as area += A_c + FP_c · (TP before c), the same sum regrouped.
+        let chunk = 1 << 16
+        var bounds = [0]
+        while bounds.last! < n {
+            var b = min(n, bounds.last! + chunk)
+            while b < n && words[b] >> 32 == words[b - 1] >> 32 { b += 1 }
+            bounds.append(b)
+        }
+        let chunks = bounds.count - 1
+        var parts = [SIMD4<Double>](repeating: .zero, count: chunks)  // (tp, fp, area, _)
+        words.withUnsafeBufferPointer { words in
+                parts.withUnsafeMutableBufferPointer { out in
+                    let shared = AUCWalk(words: words.baseAddress, parts: out.baseAddress!)
+                    ParallelRunner.forEach(count: chunks, threads: n >= 65_536 ? threads : 1) { c in
+                        var tp = 0.0, fp = 0.0, area = 0.0
+                        var j = bounds[c]
+                        let end = bounds[c + 1]
+                        while j < end {
+                            let key = shared.words![j] >> 32
+                            var groupTP = 0.0, groupFP = 0.0
+                            while j < end && shared.words![j] >> 32 == key {
+                                let p = UInt32(truncatingIfNeeded: shared.words![j])
+                                let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
+                                if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
+                                j += 1
+                            }
+                            area += groupFP * (tp + tp + groupTP) / 2
+                            tp += groupTP; fp += groupFP
+                        }
+                        shared.parts[c] = SIMD4(tp, fp, area, 0)
+                    }
+                }
+        }
         var tp = 0.0, fp = 0.0, area = 0.0
-        forEachTieGroup(scores: scores, positive: positive, weights: weights, threads: threads) { groupTP, groupFP in
-            area += groupFP * (tp + tp + groupTP) / 2
-            tp += groupTP; fp += groupFP
+        for part in parts {
+            area += part[2] + part[1] * tp
+            tp += part[0]; fp += part[1]
         }
         guard tp > 0 && fp > 0 else { return .nan }
         return area / (tp * fp)
     }
 
+    private struct AUCWalk: @unchecked Sendable {
+        let words: UnsafePointer<UInt64>?
+        let parts: UnsafeMutablePointer<SIMD4<Double>>
+    }
+
+    /// The rows in descending score order as words `key << 32 | payload` (`RadixSort.descendingKey`;
+    /// payload the row number with the label in its top bit), so the walks read memory in order.
+    /// The words are written on `threads` threads, then radix-sorted.
+    private static func sortedByScore(scores: [Float], positive: [Bool], threads: Int) -> [UInt64] {
+        let n = scores.count
+        var words = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
+            let out = WordBuffer(base: buffer.baseAddress)
+            scores.withUnsafeBufferPointer { scores in
+                positive.withUnsafeBufferPointer { positive in
+                    let input = RowsBuffer(scores: scores.baseAddress, labels: positive.baseAddress)
+                    let blocks = (n + 65_535) / 65_536
+                    ParallelRunner.forEach(count: blocks, threads: threads) { block in
+                        for i in block * 65_536 ..< min(n, (block + 1) * 65_536) {
+                            let payload = UInt32(i) | (input.labels![i] ? 0x8000_0000 : 0)
+                            out.base![i] = UInt64(RadixSort.descendingKey(input.scores![i])) << 32 | UInt64(payload)
+                        }
+                    }
+                }
+            }
+            count = n
+        }
+        RadixSort.sortByKey(&words, threads: threads)
+        return words
+    }
+
+    private struct WordBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64>? }
+    private struct RowsBuffer: @unchecked Sendable {
+        let scores: UnsafePointer<Float>?
+        let labels: UnsafePointer<Bool>?
+    }
+
     /// Walks the rows by descending score and calls `body(positive weight, negative weight)` once
-    /// per group of equal scores. The label rides along with the row number through the radix
-    /// sort, so the walk reads memory in order.
+    /// per group of equal scores.
     private static func forEachTieGroup(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int,
                                         _ body: (Double, Double) -> Void) {
-        let payload = (0..<scores.count).map { UInt32($0) | (positive[$0] ? 0x8000_0000 : 0) }
-        let (keys, sorted) = RadixSort.descendingKeys(scores, payload: payload, threads: threads)
+        let words = sortedByScore(scores: scores, positive: positive, threads: threads)
         var j = 0
-        let n = keys.count
+        let n = words.count
         while j < n {
-            let key = keys[j]
+            let key = words[j] >> 32
             var groupTP = 0.0, groupFP = 0.0
-            while j < n && keys[j] == key {
-                let p = sorted[j]
+            while j < n && words[j] >> 32 == key {
+                let p = UInt32(truncatingIfNeeded: words[j])
                 let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
                 if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
                 j += 1
@@ -166,6 +237,9 @@ enum MetricEvaluation {
             body(groupTP, groupFP)
         }
     }
+
+    private struct PayloadBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<UInt32>? }
+    private struct LabelBuffer: @unchecked Sendable { let base: UnsafePointer<Bool>? }
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
     /// operating points (precision interpolated along the line between two points in TP–FP space).

@@ -289,23 +289,38 @@ enum ObjectiveFunctions {
     /// Maps margins to the objective's outputs in place: probabilities for logistic and softmax
     /// objectives (per class for `multi:*`, also for `multi:softmax`, whose metrics XGBoost computes
     /// on probabilities), means for log-link objectives, 0/1 for hinge, margins otherwise.
-    static func transform(objective: Objective, margins: inout [Float]) {
+    /// Margins to predictions in place (the link's inverse), rows spread over `threads` in large inputs.
+    static func transform(objective: Objective, margins: inout [Float], threads: Int = 1) {
+        let rowWidth = objective.kind == .multiSoftmax || objective.kind == .multiSoftprob ? objective.classCount : 1
+        let rows = margins.count / max(1, rowWidth)
+        let blocks = (rows + 8191) / 8192
+        margins.withUnsafeMutableBufferPointer { m in
+            let shared = MarginBuffer(base: m.baseAddress)
+            ParallelRunner.forEach(count: blocks, threads: rows >= 65_536 ? threads : 1) { block in
+                let lower = block * 8192, upper = min(rows, lower + 8192)
+                transform(objective: objective, margins: shared.base! + lower * rowWidth, rows: upper - lower)
+            }
+        }
+    }
+
+    private struct MarginBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<Float>? }
+
+    /// `transform` of `rows` rows at `m`.
+    private static func transform(objective: Objective, margins m: UnsafeMutablePointer<Float>, rows: Int) {
         switch objective.kind {
         case .logistic, .binaryLogistic:
-            for i in margins.indices { margins[i] = 1 / (1 + expf(-margins[i])) }
+            for i in 0..<rows { m[i] = 1 / (1 + expf(-m[i])) }
         case .countPoisson, .gamma, .tweedie:
-            for i in margins.indices { margins[i] = expf(margins[i]) }
+            for i in 0..<rows { m[i] = expf(m[i]) }
         case .binaryHinge:
-            for i in margins.indices { margins[i] = margins[i] > 0 ? 1 : 0 }
+            for i in 0..<rows { m[i] = m[i] > 0 ? 1 : 0 }
         case .multiSoftmax, .multiSoftprob:
             let k = objective.classCount
             var row = [Float](repeating: 0, count: k)
-            margins.withUnsafeMutableBufferPointer { m in
-                row.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<(m.count / k) {
-                        softmax(UnsafeBufferPointer(rebasing: m[(i * k)..<(i * k + k)]), into: p)
-                        for c in 0..<k { m[i * k + c] = p[c] }
-                    }
+            row.withUnsafeMutableBufferPointer { p in
+                for i in 0..<rows {
+                    softmax(UnsafeBufferPointer(start: m + i * k, count: k), into: p)
+                    for c in 0..<k { m[i * k + c] = p[c] }
                 }
             }
         case .squaredError, .squaredLogError, .pseudoHuberError, .absoluteError, .quantileError, .binaryLogitRaw:

@@ -155,7 +155,8 @@ public struct BoostingTrainer: Sendable {
             }
             for (i, set) in evaluationSets.enumerated() where !sharesTraining[i] {
                 switch set.data.matrix {
-                case .dense(let features): Self.addTrees(newTrees, features: features, groups: groups, to: &evalMargins[i])
+                case .dense(let features):
+                    Self.addTrees(newTrees, features: features, groups: groups, to: &evalMargins[i], threads: p.threads)
                 case .sparse(let features):
                     Self.addTrees(newTrees, sparse: features, groups: groups, to: &evalMargins[i], threads: p.threads)
                 }
@@ -164,7 +165,7 @@ public struct BoostingTrainer: Sendable {
             var results: [(data: String, metric: String, value: Double)] = []
             for (i, set) in evaluationSets.enumerated() {
                 var predictions = sharesTraining[i] ? margins : evalMargins[i]
-                ObjectiveFunctions.transform(objective: objective, margins: &predictions)
+                ObjectiveFunctions.transform(objective: objective, margins: &predictions, threads: p.threads)
                 for metric in metrics {
                     let value = MetricEvaluation.evaluate(metric, predictions: predictions, labels: set.data.labels,
                                                           weights: set.data.weights, objective: objective, threads: p.threads)
@@ -250,24 +251,31 @@ public struct BoostingTrainer: Sendable {
     }
 
     /// Adds the leaf values of `trees` for every row of `features` to `margins` (rows × groups).
-    static func addTrees(_ trees: [(tree: RegressionTree, group: Int)], features: DenseMatrix<Float>, groups: Int, to margins: inout [Float]) {
-        let columns = features.columns
+    static func addTrees(_ trees: [(tree: RegressionTree, group: Int)], features: DenseMatrix<Float>, groups: Int, to margins: inout [Float],
+                         threads: Int = 1) {
+        let columns = features.columns, rows = features.rows
+        // Rows in blocks of 4096 spread over the threads; each row's trees are added in order.
+        let blocks = (rows + 4095) / 4096
         features.storage.withUnsafeBufferPointer { x in
             margins.withUnsafeMutableBufferPointer { m in
-                for (tree, group) in trees {
-                    tree.leftChildren.withUnsafeBufferPointer { left in
-                        tree.rightChildren.withUnsafeBufferPointer { right in
-                            tree.splitIndices.withUnsafeBufferPointer { index in
-                                tree.splitConditions.withUnsafeBufferPointer { condition in
-                                    tree.defaultLeft.withUnsafeBufferPointer { defaultLeft in
-                                        for i in 0..<features.rows {
-                                            var node = 0
-                                            while left[node] >= 0 {
-                                                let v = x[i * columns + Int(index[node])]
-                                                let goLeft = v.isNaN ? defaultLeft[node] : v < condition[node]
-                                                node = Int(goLeft ? left[node] : right[node])
+                let shared = TreeWalk(x: x.baseAddress!, margins: m.baseAddress!)
+                ParallelRunner.forEach(count: blocks, threads: rows >= 65_536 ? threads : 1) { block in
+                    let lower = block * 4096, upper = min(rows, lower + 4096)
+                    for (tree, group) in trees {
+                        tree.leftChildren.withUnsafeBufferPointer { left in
+                            tree.rightChildren.withUnsafeBufferPointer { right in
+                                tree.splitIndices.withUnsafeBufferPointer { index in
+                                    tree.splitConditions.withUnsafeBufferPointer { condition in
+                                        tree.defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                                            for i in lower..<upper {
+                                                var node = 0
+                                                while left[node] >= 0 {
+                                                    let v = shared.x[i * columns + Int(index[node])]
+                                                    let goLeft = v.isNaN ? defaultLeft[node] : v < condition[node]
+                                                    node = Int(goLeft ? left[node] : right[node])
+                                                }
+                                                shared.margins[i * groups + group] += condition[node]
                                             }
-                                            m[i * groups + group] += condition[node]
                                         }
                                     }
                                 }
@@ -277,6 +285,12 @@ public struct BoostingTrainer: Sendable {
                 }
             }
         }
+    }
+
+    /// The buffers `addTrees` hands its workers; each writes only its own rows' margins.
+    private struct TreeWalk: @unchecked Sendable {
+        let x: UnsafePointer<Float>
+        let margins: UnsafeMutablePointer<Float>
     }
 
     /// Adds the leaf values of `trees` for every row of CSR `features` to `margins` (rows ×
