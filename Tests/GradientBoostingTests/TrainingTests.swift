@@ -281,3 +281,41 @@ import Testing
         return d(0)
     }
 }
+
+/// Large validation sets get each round's tree through the batch prediction kernel; their
+/// reported metrics must be those of the final model's predictions, exactly (same additions in the
+/// same order as walking every tree row by row).
+@Suite struct ValidationMarginTests {
+    @Test(arguments: [1, 2])
+    func largeValidationMetricsAreTheModelsMetrics(threads: Int) throws {
+        let train = SyntheticData.binary(rows: 20_000, features: 6, seed: 4)
+        let validation = SyntheticData.binary(rows: 20_000, features: 6, seed: 5)
+        var p = BoostingParameters(objective: Objective(kind: .binaryLogistic), rounds: 4)
+        p.evalMetrics = [.logloss, .auc]
+        p.threads = threads
+        var last: [Double] = []
+        let model = try BoostingTrainer(parameters: p).train(train, evaluationSets: [("validation", validation)],
+                                                             onRound: { _, r in last = r.map(\.value) }, shouldStop: { false })
+        let predictions = try model.testPredictions(validation.features)
+        #expect(last[0] == EvalMetric.logloss.evaluate(predictions: predictions, labels: validation.labels, weights: nil))
+        #expect(last[1] == EvalMetric.auc.evaluate(predictions: predictions, labels: validation.labels, weights: nil))
+
+        // Three classes: one tree per class and round through the kernel.
+        func classes(_ x: DenseMatrix<Float>) -> [Float] {
+            (0 ..< x.rows).map { i in
+                let v = x[i, 0]
+                return v.isNaN ? 0 : (v < -0.5 ? 0 : (v < 0.5 ? 1 : 2))
+            }
+        }
+        let multiTrain = BoostingData(features: train.features, labels: classes(train.features))
+        let labels = classes(validation.features)
+        let multi = BoostingData(features: validation.features, labels: labels)
+        var q = BoostingParameters(objective: Objective(kind: .multiSoftprob, classCount: 3), rounds: 3)
+        q.evalMetrics = [.mlogloss]
+        q.threads = threads
+        let multiModel = try BoostingTrainer(parameters: q).train(multiTrain, evaluationSets: [("validation", multi)],
+                                                                  onRound: { _, r in last = r.map(\.value) }, shouldStop: { false })
+        let multiPredictions = try multiModel.testPredictions(multi.features)
+        #expect(last[0] == EvalMetric.mlogloss.evaluate(predictions: multiPredictions, labels: labels, weights: nil, classCount: 3))
+    }
+}

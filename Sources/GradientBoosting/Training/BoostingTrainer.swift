@@ -86,6 +86,7 @@ public struct BoostingTrainer: Sendable {
             sharesTraining[i] ? [] : [Float](repeating: baseMargin, count: set.data.rowCount * groups)
         }
         var gradientPairs = [Float](repeating: 0, count: 2 * n * groups)
+        var forestScratch: [Float] = []
         var sampled = [Float](repeating: 0, count: p.subsample < 1 ? 2 * n : 0)
         var inSample = [Bool](repeating: true, count: n)
         var sampler = SeededGenerator(seed: p.seed &+ 0x0005_AB5A_3B1E)
@@ -156,7 +157,14 @@ public struct BoostingTrainer: Sendable {
             for (i, set) in evaluationSets.enumerated() where !sharesTraining[i] {
                 switch set.data.matrix {
                 case .dense(let features):
-                    Self.addTrees(newTrees, features: features, groups: groups, to: &evalMargins[i], threads: p.threads)
+                    if p.parallelTrees == 1 && features.rows >= 16_384 {
+                        // One tree per group: the batch prediction kernel (rows interleaved)
+                        // gives each row 0 + its leaf, added to the margin as `addTrees` adds it.
+                        Self.addTreesByForest(newTrees, features: features, groups: groups, to: &evalMargins[i],
+                                              scratch: &forestScratch, threads: p.threads)
+                    } else {
+                        Self.addTrees(newTrees, features: features, groups: groups, to: &evalMargins[i], threads: p.threads)
+                    }
                 case .sparse(let features):
                     Self.addTrees(newTrees, sparse: features, groups: groups, to: &evalMargins[i], threads: p.threads)
                 }
@@ -283,6 +291,32 @@ public struct BoostingTrainer: Sendable {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// `addTrees` for rounds with one new tree per group, through `CompiledForest`'s batch kernel:
+    /// the trees as an ensemble whose base margin is 0, so each row's result is exactly its leaf
+    /// value, then one addition per margin, as `addTrees` makes.
+    static func addTreesByForest(_ trees: [(tree: RegressionTree, group: Int)], features: DenseMatrix<Float>, groups: Int,
+                                 to margins: inout [Float], scratch: inout [Float], threads: Int) {
+        let objective = groups > 1 ? Objective(kind: .multiSoftprob, classCount: groups) : Objective(kind: .squaredError)
+        let ensemble = TreeEnsemble(objective: objective, featureCount: features.columns, baseScore: 0,
+                                    trees: trees.map(\.tree), treeGroups: trees.map { Int32($0.group) })
+        guard let forest = try? CompiledForest(ensemble) else {
+            addTrees(trees, features: features, groups: groups, to: &margins, threads: threads)
+            return
+        }
+        let count = features.rows * groups
+        if scratch.count != count { scratch = [Float](repeating: 0, count: count) }
+        features.storage.withUnsafeBufferPointer { x in
+            scratch.withUnsafeMutableBufferPointer { out in
+                forest.predictMargins(features: x, rows: features.rows, into: out, threads: threads)
+            }
+        }
+        margins.withUnsafeMutableBufferPointer { m in
+            scratch.withUnsafeBufferPointer { leaf in
+                for i in 0..<count { m[i] += leaf[i] }
             }
         }
     }
