@@ -5,7 +5,9 @@ Generates the seeded datasets (datagen.py) as SageMaker CSV in a cache folder (t
 of rows, validation = last 20 %), trains optml through `optml train` on /opt/ml trees and the
 peers on the same rows in memory, interleaved (A B C A B C), for 1 and 2 threads, with the same
 settings: 100 rounds, depth 6, eta 0.1, 256 bins, lambda 1, min_child_weight 1 (lightgbm:
-num_leaves 63 with max_depth 6, min_sum_hessian_in_leaf 1, lambda_l2 1, max_bin 255).
+num_leaves 63 with max_depth 6, min_sum_hessian_in_leaf 1, lambda_l2 1, max_bin 255). Multiclass
+adds "lightgbm-xgboost-step": lightgbm at the learning rate whose softmax leaves match XGBoost's
+(and optml's) at eta 0.1, i.e. the comparison at equal quality (multiclass_step_check.py).
 
 optml's time is its `#timing: phase=fit` line: binning, trees and the per-round metrics of both
 channels, no CSV parsing; the peers' is time.perf_counter around xgb.train / lgb.train on a DMatrix /
@@ -115,9 +117,9 @@ def xgb_params(task, threads, classes):
     return params
 
 
-def lgb_params(task, threads, classes):
+def lgb_params(task, threads, classes, step=1.0):
     objective = {"binary": "binary", "regression": "regression", "multiclass": "multiclass"}[task]
-    params = {"objective": objective, "max_depth": DEPTH, "num_leaves": 63, "learning_rate": ETA, "max_bin": BINS - 1,
+    params = {"objective": objective, "max_depth": DEPTH, "num_leaves": 63, "learning_rate": ETA * step, "max_bin": BINS - 1,
               "min_sum_hessian_in_leaf": 1.0, "min_data_in_leaf": 0, "lambda_l2": 1.0, "num_threads": threads,
               "verbose": -1, "force_row_wise": True,
               "metric": {"binary": "auc", "regression": "rmse", "multiclass": "multi_logloss"}[task]}
@@ -148,7 +150,11 @@ def peer_child(kind, task, threads, cache):
         data = lgb.Dataset(xt, label=yt, free_raw_data=False)
         valid = lgb.Dataset(xv, label=yv, reference=data)
         start, cpu = time.perf_counter(), time.process_time()
-        model = lgb.train(lgb_params(task, threads, classes), data, num_boost_round=ROUNDS,
+        # "lightgbm-xgboost-step": the learning rate that gives lightgbm's softmax leaves the size
+        # of XGBoost's (hessian k/(k-1)·p(1-p) against 2·p(1-p)), i.e. the same model family as
+        # xgboost and optml at eta 0.1 (see multiclass_step_check.py).
+        step = classes / (2 * (classes - 1)) if kind == "lightgbm-xgboost-step" else 1.0
+        model = lgb.train(lgb_params(task, threads, classes, step), data, num_boost_round=ROUNDS,
                           valid_sets=[data, valid], valid_names=["train", "validation"])
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         p = model.predict(xv, num_threads=threads)
@@ -193,6 +199,8 @@ def main():
         del x
         for threads in threads_list:
             ours, ours_cpu, peers = [], [], {"xgboost": [], "lightgbm": []}
+            if task == "multiclass":
+                peers["lightgbm-xgboost-step"] = []
             for _ in range(args.repeat):
                 s, c = run_optml(optml, root, threads)
                 ours.append(s)
