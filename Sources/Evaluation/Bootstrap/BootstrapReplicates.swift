@@ -1,4 +1,5 @@
 import Dispatch
+import MLCore
 
 /// The value of every scalar metric on every bootstrap resample, and the spread derived from them.
 public struct BootstrapReplicates: Sendable, Equatable {
@@ -55,12 +56,12 @@ public struct BootstrapReplicates: Sendable, Equatable {
         let resampler = PoissonResampler(seed: options.seed)
         let workers = max(1, min(options.threads, r))
         values.withUnsafeMutableBufferPointer { out in
-            let sink = UnsafeSink(base: out.baseAddress!)
+            let sink = Unshared(out)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 // Worker w takes resamples w, w + workers, …: each writes only its own columns.
                 for resample in stride(from: w, to: r, by: workers) {
                     let metrics = pass(resampler.counts(resample: resample))
-                    for j in 0 ..< m { sink.base[j * r + resample] = metrics[j] }
+                    for j in 0 ..< m { sink.value[j * r + resample] = metrics[j] }
                 }
             }
         }
@@ -85,8 +86,7 @@ public struct BootstrapReplicates: Sendable, Equatable {
         let groups = (r + PoissonResampler.lanes - 1) / PoissonResampler.lanes
         let jobs = alongside.count + groups
         values.withUnsafeMutableBufferPointer { out in
-            // (No resamples: an empty buffer, which no job writes.)
-            let sink = UnsafeSink(base: out.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+            let sink = Unshared(out)  // (empty when there are no resamples; no job writes it then)
             JobQueue.run(jobs: jobs, workers: options.threads) { job in
                 guard job >= alongside.count else { return alongside[job]() }
                 let g = job - alongside.count
@@ -94,16 +94,10 @@ public struct BootstrapReplicates: Sendable, Equatable {
                 for (lane, metrics) in lanes.enumerated() {
                     let resample = g * PoissonResampler.lanes + lane
                     guard resample < r else { break }
-                    for j in 0 ..< m { sink.base[j * r + resample] = metrics[j] }
+                    for j in 0 ..< m { sink.value[j * r + resample] = metrics[j] }
                 }
             }
         }
         return BootstrapReplicates(metricNames: metricNames, resamples: r, values: values)
     }
-}
-
-/// The output buffer shared by the bootstrap workers; each writes disjoint entries and
-/// `concurrentPerform` returns only after all of them finish.
-private struct UnsafeSink: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
 }

@@ -49,10 +49,3 @@ extension JobQueue {
         }
     }
 }
-
-/// A value handed to the workers of one `JobQueue.run`, which use it on disjoint parts (pointers
-/// into storage that outlives the run).
-struct Unshared<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MLCore
 
 extension EvalMetric {
     /// The metric's value, as XGBoost computes it.
@@ -152,16 +153,16 @@ enum MetricEvaluation {
         var parts = [SIMD4<Double>](repeating: .zero, count: chunks)  // (tp, fp, area, _)
         words.withUnsafeBufferPointer { words in
                 parts.withUnsafeMutableBufferPointer { out in
-                    let shared = AUCWalk(words: words.baseAddress, parts: out.baseAddress!)
+                    let shared = Unshared((words: words.baseAddress!, parts: out.baseAddress!))
                     ParallelRunner.forEach(count: chunks, threads: n >= 65_536 ? threads : 1) { c in
                         var tp = 0.0, fp = 0.0, area = 0.0
                         var j = bounds[c]
                         let end = bounds[c + 1]
                         while j < end {
-                            let key = shared.words![j] >> 32
+                            let key = shared.value.words[j] >> 32
                             var groupTP = 0.0, groupFP = 0.0
-                            while j < end && shared.words![j] >> 32 == key {
-                                let p = UInt32(truncatingIfNeeded: shared.words![j])
+                            while j < end && shared.value.words[j] >> 32 == key {
+                                let p = UInt32(truncatingIfNeeded: shared.value.words[j])
                                 let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
                                 if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
                                 j += 1
@@ -169,7 +170,7 @@ enum MetricEvaluation {
                             area += groupFP * (tp + tp + groupTP) / 2
                             tp += groupTP; fp += groupFP
                         }
-                        shared.parts[c] = SIMD4(tp, fp, area, 0)
+                        shared.value.parts[c] = SIMD4(tp, fp, area, 0)
                     }
                 }
         }
@@ -182,26 +183,21 @@ enum MetricEvaluation {
         return area / (tp * fp)
     }
 
-    private struct AUCWalk: @unchecked Sendable {
-        let words: UnsafePointer<UInt64>?
-        let parts: UnsafeMutablePointer<SIMD4<Double>>
-    }
-
     /// The rows in descending score order as words `key << 32 | payload` (`RadixSort.descendingKey`;
     /// payload the row number with the label in its top bit), so the walks read memory in order.
     /// The words are written on `threads` threads, then radix-sorted.
     private static func sortedByScore(scores: [Float], positive: [Bool], threads: Int) -> [UInt64] {
         let n = scores.count
         var words = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
-            let out = WordBuffer(base: buffer.baseAddress)
+            let out = Unshared(buffer)
             scores.withUnsafeBufferPointer { scores in
                 positive.withUnsafeBufferPointer { positive in
-                    let input = RowsBuffer(scores: scores.baseAddress, labels: positive.baseAddress)
+                    let input = Unshared((scores: scores, labels: positive))
                     let blocks = (n + 65_535) / 65_536
                     ParallelRunner.forEach(count: blocks, threads: threads) { block in
                         for i in block * 65_536 ..< min(n, (block + 1) * 65_536) {
-                            let payload = UInt32(i) | (input.labels![i] ? 0x8000_0000 : 0)
-                            out.base![i] = UInt64(RadixSort.descendingKey(input.scores![i])) << 32 | UInt64(payload)
+                            let payload = UInt32(i) | (input.value.labels[i] ? 0x8000_0000 : 0)
+                            out.value[i] = UInt64(RadixSort.descendingKey(input.value.scores[i])) << 32 | UInt64(payload)
                         }
                     }
                 }
@@ -210,12 +206,6 @@ enum MetricEvaluation {
         }
         RadixSort.sortByKey(&words, threads: threads)
         return words
-    }
-
-    private struct WordBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64>? }
-    private struct RowsBuffer: @unchecked Sendable {
-        let scores: UnsafePointer<Float>?
-        let labels: UnsafePointer<Bool>?
     }
 
     /// Walks the rows by descending score and calls `body(positive weight, negative weight)` once
@@ -237,9 +227,6 @@ enum MetricEvaluation {
             body(groupTP, groupFP)
         }
     }
-
-    private struct PayloadBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<UInt32>? }
-    private struct LabelBuffer: @unchecked Sendable { let base: UnsafePointer<Bool>? }
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
     /// operating points (precision interpolated along the line between two points in TP–FP space).

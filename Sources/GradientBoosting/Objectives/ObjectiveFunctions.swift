@@ -295,15 +295,13 @@ enum ObjectiveFunctions {
         let rows = margins.count / max(1, rowWidth)
         let blocks = (rows + 8191) / 8192
         margins.withUnsafeMutableBufferPointer { m in
-            let shared = MarginBuffer(base: m.baseAddress)
+            let shared = Unshared(m)
             ParallelRunner.forEach(count: blocks, threads: rows >= 65_536 ? threads : 1) { block in
                 let lower = block * 8192, upper = min(rows, lower + 8192)
-                transform(objective: objective, margins: shared.base! + lower * rowWidth, rows: upper - lower)
+                transform(objective: objective, margins: shared.value.baseAddress! + lower * rowWidth, rows: upper - lower)
             }
         }
     }
-
-    private struct MarginBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<Float>? }
 
     /// `transform` of `rows` rows at `m`.
     private static func transform(objective: Objective, margins m: UnsafeMutablePointer<Float>, rows: Int) {

@@ -210,17 +210,17 @@ public struct BoostingTrainer: Sendable {
         gradientPairs.withUnsafeBufferPointer { gradients in
             margins.withUnsafeMutableBufferPointer { m in
                 grown.withUnsafeMutableBufferPointer { out in
-                    let shared = GroupWork(gradients: gradients.baseAddress!, margins: m.baseAddress!, trees: out.baseAddress!)
+                    let shared = Unshared((gradients: gradients.baseAddress!, margins: m.baseAddress!, trees: out.baseAddress!))
                     ParallelRunner.forEach(count: workers, threads: workers) { w in
                         let grower = growers[w]
                         for group in stride(from: w, to: groups, by: workers) {
                             for _ in 0..<p.parallelTrees {
-                                let tree = grower.grow(gradients: shared.gradients + 2 * group * n, eta: eta)
+                                let tree = grower.grow(gradients: shared.value.gradients + 2 * group * n, eta: eta)
                                 for leaf in tree.leaves {
                                     let value = tree.tree.splitConditions[leaf.node]
-                                    grower.forEachRow(of: leaf) { row in shared.margins[row * groups + group] += value }
+                                    grower.forEachRow(of: leaf) { row in shared.value.margins[row * groups + group] += value }
                                 }
-                                shared.trees[group].append(tree.tree)
+                                shared.value.trees[group].append(tree.tree)
                             }
                         }
                     }
@@ -228,13 +228,6 @@ public struct BoostingTrainer: Sendable {
             }
         }
         return grown.enumerated().flatMap { group, trees in trees.map { ($0, group) } }
-    }
-
-    /// The buffers `growGroupsConcurrently` hands its workers; each writes only its own groups.
-    private struct GroupWork: @unchecked Sendable {
-        let gradients: UnsafePointer<Float>
-        let margins: UnsafeMutablePointer<Float>
-        let trees: UnsafeMutablePointer<[RegressionTree]>
     }
 
     /// Sets each leaf of a fresh absolute/quantile-error tree to the `alpha`-quantile of its
@@ -266,7 +259,7 @@ public struct BoostingTrainer: Sendable {
         let blocks = (rows + 4095) / 4096
         features.storage.withUnsafeBufferPointer { x in
             margins.withUnsafeMutableBufferPointer { m in
-                let shared = TreeWalk(x: x.baseAddress!, margins: m.baseAddress!)
+                let shared = Unshared((x: x.baseAddress!, margins: m.baseAddress!))
                 ParallelRunner.forEach(count: blocks, threads: rows >= 65_536 ? threads : 1) { block in
                     let lower = block * 4096, upper = min(rows, lower + 4096)
                     for (tree, group) in trees {
@@ -278,11 +271,11 @@ public struct BoostingTrainer: Sendable {
                                             for i in lower..<upper {
                                                 var node = 0
                                                 while left[node] >= 0 {
-                                                    let v = shared.x[i * columns + Int(index[node])]
+                                                    let v = shared.value.x[i * columns + Int(index[node])]
                                                     let goLeft = v.isNaN ? defaultLeft[node] : v < condition[node]
                                                     node = Int(goLeft ? left[node] : right[node])
                                                 }
-                                                shared.margins[i * groups + group] += condition[node]
+                                                shared.value.margins[i * groups + group] += condition[node]
                                             }
                                         }
                                     }
@@ -319,12 +312,6 @@ public struct BoostingTrainer: Sendable {
                 for i in 0..<count { m[i] += leaf[i] }
             }
         }
-    }
-
-    /// The buffers `addTrees` hands its workers; each writes only its own rows' margins.
-    private struct TreeWalk: @unchecked Sendable {
-        let x: UnsafePointer<Float>
-        let margins: UnsafeMutablePointer<Float>
     }
 
     /// Adds the leaf values of `trees` for every row of CSR `features` to `margins` (rows ×

@@ -1,10 +1,8 @@
+import MLCore
 import Dispatch
 
 /// Runs independent work items on up to `threads` threads.
 enum ParallelRunner {
-    /// A value handed to worker threads whose accesses the caller keeps disjoint.
-    private struct Shared<T>: @unchecked Sendable { let value: T }
-
     /// Calls `body(i)` for every `i` in `0..<count`; with one thread (or one item) inline, else
     /// items are taken in contiguous blocks, one block per thread. `body` must only write memory
     /// no other item touches.
@@ -15,7 +13,7 @@ enum ParallelRunner {
             return
         }
         withoutActuallyEscaping(body) { body in
-            let shared = Shared(value: body)
+            let shared = Unshared(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let lower = count * w / workers, upper = count * (w + 1) / workers
                 for i in lower..<upper { shared.value(i) }
