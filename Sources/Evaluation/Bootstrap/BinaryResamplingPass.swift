@@ -100,25 +100,25 @@ struct BinaryResamplingPass: Sendable {
         var runHasPositive = false
         let weights = self.weights
         flags = [UInt8](unsafeUninitializedCapacity: n) { flags, count in
-          items.withUnsafeBufferPointer { items in
-           for j in 0 ..< n {
-            let item = items[j]
-            var f: UInt8 = 0
-            if item.signedWeight > 0 {
-                f = Self.positive
-                if (weights?[j] ?? 1) > 0 { runHasPositive = true }
+            items.withUnsafeBufferPointer { items in
+                for j in 0 ..< n {
+                    let item = items[j]
+                    var f: UInt8 = 0
+                    if item.signedWeight > 0 {
+                        f = Self.positive
+                        if (weights?[j] ?? 1) > 0 { runHasPositive = true }
+                    }
+                    if j == n - 1 || items[j + 1].score != item.score {
+                        f |= Self.endsGroup | (runHasPositive ? Self.groupHasPositive : 0)
+                        if j == 0 || items[j - 1].score != item.score { f |= Self.singleton }
+                        runHasPositive = false
+                        groupCount += 1
+                    }
+                    if item.score >= threshold { positiveCount = j + 1 }
+                    flags[j] = f
+                }
             }
-            if j == n - 1 || items[j + 1].score != item.score {
-                f |= Self.endsGroup | (runHasPositive ? Self.groupHasPositive : 0)
-                if j == 0 || items[j - 1].score != item.score { f |= Self.singleton }
-                runHasPositive = false
-                groupCount += 1
-            }
-            if item.score >= threshold { positiveCount = j + 1 }
-            flags[j] = f
-           }
-          }
-          count = n
+            count = n
         }
         self.positiveCount = positiveCount
         self.groupCount = groupCount

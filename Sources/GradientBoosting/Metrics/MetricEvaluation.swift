@@ -152,27 +152,20 @@ enum MetricEvaluation {
         let chunks = bounds.count - 1
         var parts = [SIMD4<Double>](repeating: .zero, count: chunks)  // (tp, fp, area, _)
         words.withUnsafeBufferPointer { words in
-                parts.withUnsafeMutableBufferPointer { out in
-                    let shared = Unshared((words: words.baseAddress!, parts: out.baseAddress!))
-                    ParallelRunner.forEach(count: chunks, threads: n >= 65_536 ? threads : 1) { c in
-                        var tp = 0.0, fp = 0.0, area = 0.0
-                        var j = bounds[c]
-                        let end = bounds[c + 1]
-                        while j < end {
-                            let key = shared.value.words[j] >> 32
-                            var groupTP = 0.0, groupFP = 0.0
-                            while j < end && shared.value.words[j] >> 32 == key {
-                                let p = UInt32(truncatingIfNeeded: shared.value.words[j])
-                                let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
-                                if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
-                                j += 1
-                            }
-                            area += groupFP * (tp + tp + groupTP) / 2
-                            tp += groupTP; fp += groupFP
-                        }
-                        shared.value.parts[c] = SIMD4(tp, fp, area, 0)
+            parts.withUnsafeMutableBufferPointer { out in
+                let shared = Unshared((words: words.baseAddress!, parts: out.baseAddress!))
+                ParallelRunner.forEach(count: chunks, threads: n >= 65_536 ? threads : 1) { c in
+                    var tp = 0.0, fp = 0.0, area = 0.0
+                    var j = bounds[c]
+                    while j < bounds[c + 1] {
+                        let group = tieGroup(shared.value.words, at: j, end: bounds[c + 1], weights: weights)
+                        area += group.fp * (tp + tp + group.tp) / 2
+                        tp += group.tp; fp += group.fp
+                        j = group.next
                     }
+                    shared.value.parts[c] = SIMD4(tp, fp, area, 0)
                 }
+            }
         }
         var tp = 0.0, fp = 0.0, area = 0.0
         for part in parts {
@@ -213,19 +206,31 @@ enum MetricEvaluation {
     private static func forEachTieGroup(scores: [Float], positive: [Bool], weights: [Float]?, threads: Int,
                                         _ body: (Double, Double) -> Void) {
         let words = sortedByScore(scores: scores, positive: positive, threads: threads)
-        var j = 0
-        let n = words.count
-        while j < n {
-            let key = words[j] >> 32
-            var groupTP = 0.0, groupFP = 0.0
-            while j < n && words[j] >> 32 == key {
-                let p = UInt32(truncatingIfNeeded: words[j])
-                let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
-                if p & 0x8000_0000 != 0 { groupTP += w } else { groupFP += w }
-                j += 1
+        words.withUnsafeBufferPointer { words in
+            var j = 0
+            while j < words.count {
+                let group = tieGroup(words.baseAddress!, at: j, end: words.count, weights: weights)
+                body(group.tp, group.fp)
+                j = group.next
             }
-            body(groupTP, groupFP)
         }
+    }
+
+    /// The positive and negative weight of the run of equal keys starting at sorted position `j`
+    /// (not past `end`), and the position after it.
+    @inline(__always)
+    private static func tieGroup(_ words: UnsafePointer<UInt64>, at start: Int, end: Int,
+                                 weights: [Float]?) -> (tp: Double, fp: Double, next: Int) {
+        let key = words[start] >> 32
+        var tp = 0.0, fp = 0.0
+        var j = start
+        while j < end && words[j] >> 32 == key {
+            let p = UInt32(truncatingIfNeeded: words[j])
+            let w = weights.map { Double($0[Int(p & 0x7FFF_FFFF)]) } ?? 1
+            if p & 0x8000_0000 != 0 { tp += w } else { fp += w }
+            j += 1
+        }
+        return (tp, fp, j)
     }
 
     /// Weighted area under the precision–recall curve with XGBoost's interpolation between
