@@ -73,8 +73,12 @@ import Darwin
     /// its round lines and says the channels are sparse, and its peak memory stays below the dense
     /// matrix alone — main's path (densify with NaN, then bin) needed more than dense + bins.
     /// Depth 1 keeps the debug-build run short and the tree grower's partition buffers unused, so
-    /// the peak is the process, the bin matrix and one histogram.
-    @Test func wideLibSVMChannelTrainsWithoutTheDenseMatrix() throws {
+    /// the peak is the process, the bin matrix and one histogram per worker. It runs with every
+    /// core and with `nthread` 32, as on a large instance: a node of 20 000 rows is built by at most
+    /// two workers whatever the thread count, so the peak does not grow with the cores (it did, by a
+    /// 10 MB histogram per thread, and passed 200 MB on a machine with a dozen cores).
+    @Test(arguments: [nil, "32"])
+    func wideLibSVMChannelTrainsWithoutTheDenseMatrix(nthread: String?) throws {
         let tree = try TemporaryOptML()
         defer { tree.remove() }
         let rows = 20_000, columns = 2_500
@@ -82,8 +86,10 @@ import Darwin
         // The validation file never uses the last 500 features: as libsvm it is 2 000 columns wide
         // and is widened to the train channel's 2 500 (absent columns are missing anyway).
         try tree.write("input/data/validation/part-0", Self.libsvm(rows: 2_000, columns: columns, perRow: 5, seed: 2, maxIndex: 1_999))
-        try Self.configure(tree, ["algorithm": "xgboost", "objective": "binary:logistic", "num_round": "4", "max_depth": "1",
-                                  "eta": "0.5", "eval_metric": "logloss,auc"], channels: ["train", "validation"])
+        var hyperparameters = ["algorithm": "xgboost", "objective": "binary:logistic", "num_round": "4", "max_depth": "1",
+                               "eta": "0.5", "eval_metric": "logloss,auc"]
+        hyperparameters["nthread"] = nthread
+        try Self.configure(tree, hyperparameters, channels: ["train", "validation"])
         let (status, stdout, peak) = try Self.trainMeasured(tree)
         #expect(status == 0, "\(stdout)")
         #expect(stdout.contains("Channel 'train' is sparse (20000 rows × 2500 features, 100000 stored entries, density 0.2 %); "
@@ -98,7 +104,7 @@ import Darwin
         #expect(tree.exists("model/xgboost-model") && tree.exists("output/success"))
         let dense = rows * columns * MemoryLayout<Float>.size
         #expect(peak < dense, "peak RSS \(peak / 1_000_000) MB; the dense Float matrix alone is \(dense / 1_000_000) MB")
-        print("wide libsvm job: peak RSS \(peak / 1_000_000) MB, dense Float matrix \(dense / 1_000_000) MB")
+        print("wide libsvm job (nthread \(nthread ?? "unset")): peak RSS \(peak / 1_000_000) MB, dense Float matrix \(dense / 1_000_000) MB")
     }
 
     /// A validation channel using a feature the train channel never has names both channels and

@@ -4,7 +4,10 @@
 /// gradient pairs (the grower keeps them in node order), so one pass streams forward through
 /// memory. With several threads the positions are cut into contiguous blocks; each thread sums
 /// into its own histogram (no shared cache lines while summing) and the blocks are added together
-/// afterwards in a fixed order, so results do not depend on scheduling.
+/// afterwards in a fixed order, so results do not depend on scheduling. A node gets one worker per
+/// `rowsPerWorker` rows at most: each worker's histogram costs `slotCount` zeroed and merged slots
+/// (16 bytes each; 10 MB for 2 500 features), which few rows cannot pay for, and on a machine with
+/// many cores a small node would otherwise touch a partial histogram on every one of them.
 final class HistogramBuilder {
     let matrix: BinnedMatrix
     let threads: Int
@@ -12,6 +15,13 @@ final class HistogramBuilder {
     private var partials: [UnsafeMutablePointer<SIMD2<Double>>] = []
     /// Rows below which a node's histogram is built on one thread.
     static let parallelThreshold = 16_384
+    /// The fewest rows each worker of a parallel build sums.
+    static let rowsPerWorker = 8_192
+
+    /// The workers a node of `count` rows is built with.
+    func workers(forRows count: Int) -> Int {
+        count >= Self.parallelThreshold ? min(threads, count / Self.rowsPerWorker) : 1
+    }
 
     init(matrix: BinnedMatrix, threads: Int) {
         self.matrix = matrix
@@ -33,7 +43,7 @@ final class HistogramBuilder {
     func build(codes: UnsafeRawPointer, start: Int, count: Int, gradients: UnsafePointer<Float>,
                into histogram: UnsafeMutablePointer<SIMD2<Double>>) {
         let slots = matrix.slotCount
-        let workers = count >= Self.parallelThreshold ? threads : 1
+        let workers = workers(forRows: count)
         let codes = codes.assumingMemoryBound(to: UInt8.self), stride = matrix.stride, columns = matrix.columns
         matrix.slotOffsets.withUnsafeBufferPointer { offsets in
             let offsetsBase = offsets.baseAddress!
