@@ -38,6 +38,7 @@ public struct TrainingJob: Sendable {
         }
         do {
             try execute()
+            if let peak = ProcessMemory.peakResidentBytes() { log.line("#memory: peak_rss_bytes=\(peak)") }
             return 0
         } catch let error as OptmlError {
             log.line("Training failed. \(error.description)")
