@@ -35,13 +35,13 @@ let package = Package(
         ),
         // Kernels cloned per instruction set (AVX-512, AVX2, baseline) and chosen at load time.
         .target(name: "CKernels"),
-        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CKernels"]),
         .target(name: "MLCore"),
         .target(name: "DataReaders", dependencies: [
             "MLCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Protobuf/record.proto"]),
         .target(name: "Evaluation", dependencies: ["MLCore", "CKernels"]),
-        .target(name: "LinearLearner", dependencies: ["MLCore", "Evaluation", "LinearAlgebra"]),
+        .target(name: "LinearLearner", dependencies: ["MLCore", "Evaluation", "LinearAlgebra", "CKernels"]),
         .target(name: "GradientBoosting", dependencies: ["MLCore", "Evaluation"]),
         .target(name: "BuiltinAlgorithms", dependencies: ["MLCore", "Evaluation", "LinearLearner", "GradientBoosting"]),
         .target(name: "ContainerRuntime", dependencies: [

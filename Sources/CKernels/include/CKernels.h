@@ -4,8 +4,9 @@
 #include <stdint.h>
 
 /// Kernels that need instruction sets chosen at run time (AVX-512, AVX2 or the baseline), which
-/// Swift cannot select per function. Every clone performs the same IEEE operations in the same
-/// order (no contraction into fused multiply-adds), so results are identical on every machine.
+/// Swift cannot select per function. The bootstrap kernels perform the same IEEE operations in the
+/// same order in every clone (no contraction into fused multiply-adds), so their results are
+/// identical on every machine; the Gram kernel, like a BLAS, may differ in the last bits.
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,6 +49,42 @@ void optml_poisson_lanes(const uint32_t *keys, const uint16_t *thresholds, uint3
 void optml_binary_resample_pass(const int32_t *order, const uint8_t *flags, const double *weights,
                                 const double *log_loss, const double *brier, int64_t n, int64_t split,
                                 const uint32_t *keys, const uint16_t *thresholds, optml_binary_sums *out);
+
+/// The upper triangle (j >= i) of g += Xᵀ diag(weights) X for a row-major block X of `rows` rows
+/// and `d` columns with leading dimension `ldx`; `weights` (one per row) may be NULL for all ones;
+/// g is d × d row-major with leading dimension `ldg`. Register-tiled, no packing: for the tall,
+/// narrow blocks of the normal equations it outruns BLAS syrk, whose packing copies dominate there.
+/// Returns 0 without touching g where it has no kernel (under 8 columns, or a CPU without AVX2 and
+/// FMA): the caller uses BLAS syrk then.
+int optml_gram_update(const double *x, int64_t rows, int64_t d, int64_t ldx, const double *weights, double *g, int64_t ldg);
+
+/// `optml_gram_update` using at most the AVX2 kernel when `ceiling` is 1 (2: any), so tests can
+/// check every kernel this machine runs.
+int optml_gram_update_up_to(const double *x, int64_t rows, int64_t d, int64_t ldx, const double *weights, double *g,
+                            int64_t ldg, int ceiling);
+
+/// The kernel used on this machine for `d` columns under `ceiling`: "avx512", "avx2", or "blas"
+/// where it declines.
+const char *optml_gram_kernel_name(int64_t d, int ceiling);
+
+/// out[i] = e^x[i] (about one unit in the last place; below -745 gives 0). `out` may be `x`.
+void optml_vector_exp(const double *x, double *out, int64_t n);
+
+/// out[i] = log x[i] for positive normal x[i] (about one unit in the last place). `out` may be `x`.
+void optml_vector_log(const double *x, double *out, int64_t n);
+
+/// The logistic loss of m rows with margins p and 0/1 labels: returns Σ w_i ℓ_i with
+/// ℓ = log(1 + e^{−z}), z = ±p (+ for label 1); writes w_i ℓ'_i to `derivative` and, when not NULL,
+/// w_i ℓ''_i to `curvature`. `weights` NULL means all ones.
+double optml_logistic_block(const double *margins, const double *labels, const double *weights, int64_t m,
+                            double *derivative, double *curvature);
+
+/// The softmax cross entropy of m rows of k class scores (row-major, ld k) with class labels
+/// 0 ..< k: adds `bias` (k values, or NULL) to every row, returns Σ w_i (log Σ_c e^{p_ic} − p_iy),
+/// and overwrites the scores with the gradient coefficients w_i (softmax_ic − [c = y_i]).
+/// `scratch` holds 2m doubles.
+double optml_softmax_block(double *scores, int64_t m, int64_t k, const double *bias, const double *labels,
+                           const double *weights, double *scratch);
 
 #ifdef __cplusplus
 }

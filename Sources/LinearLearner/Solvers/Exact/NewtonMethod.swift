@@ -42,7 +42,7 @@ struct NewtonMethod {
             let hessian = curvature.withUnsafeBufferPointer { c in
                 WeightedGram(x: objective.x, rows: n, columns: d, intercept: objective.intercept,
                              rowWeights: c.baseAddress!, linearWeights: nil, threads: threads,
-                             singlePrecisionProducts: true)
+                             singlePrecisionProducts: false)
             }
             var h = hessian.gram
             let dz = hessian.dimension

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import LinearAlgebra
 import MLCore
@@ -58,7 +59,8 @@ final class SmoothObjective {
         inverseTotalWeight = 1 / totalWeight
         parameterCount = outputs * features + (intercept ? outputs : 0)
         workers = RowWorkers(rows: rows, threads: threads)
-        scores = .allocate(capacity: workers.count * RowWorkers.blockRows * outputs)
+        // Per worker: a block of scores (k per row) and two values per row of scratch.
+        scores = .allocate(capacity: workers.count * RowWorkers.blockRows * (outputs + 2))
         gradients = .allocate(capacity: workers.count * parameterCount)
         partialLoss = .allocate(capacity: workers.count)
     }
@@ -77,7 +79,7 @@ final class SmoothObjective {
         evaluations += 1
         switch loss {
         case .squared: workers.run { w, r in scalarPass(SquaredKernel(), theta, w, r, curvature) }
-        case .logistic: workers.run { w, r in scalarPass(LogisticKernel(), theta, w, r, curvature) }
+        case .logistic: workers.run { w, r in logisticPass(theta, w, r, curvature) }
         case .huber(let delta): workers.run { w, r in scalarPass(HuberKernel(delta: delta), theta, w, r, curvature) }
         case .epsilonInsensitiveSquared(let eps):
             workers.run { w, r in scalarPass(EpsilonInsensitiveSquaredKernel(epsilon: eps), theta, w, r, curvature) }
@@ -146,13 +148,46 @@ final class SmoothObjective {
         partialLoss[worker] = lossSum
     }
 
+    /// One worker's share for the logistic loss; θ = [w (d), b].
+    ///
+    /// By blocks of rows that stay in cache: the margins `x·w + b` row by row, the loss, derivative
+    /// and curvature of the whole block in one vector call (`optml_logistic_block`: vector exp and
+    /// log, where a library call per row was most of the pass), then `∇w += g·x` row by row.
+    private func logisticPass(_ theta: UnsafePointer<Double>, _ worker: Int, _ range: Range<Int>, _ curvature: UnsafeMutablePointer<Double>?) {
+        let d = features
+        let g = gradients + worker * parameterCount
+        g.initialize(repeating: 0, count: parameterCount)
+        let margins = scores + worker * RowWorkers.blockRows * 3
+        let derivatives = margins + RowWorkers.blockRows
+        let b = intercept ? theta[d] : 0
+        var lossSum = 0.0
+        var interceptGradient = 0.0
+        let blockRows = min(RowWorkers.blockRows, 512)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let m = min(blockRows, range.upperBound - start)
+            for i in 0 ..< m { margins[i] = RowKernels.dot(x + (start + i) * d, theta, d) + b }
+            lossSum += optml_logistic_block(margins, labels + start, weights.map { $0 + start }, Int64(m), derivatives,
+                                            curvature.map { $0 + start })
+            for i in 0 ..< m {
+                let derivative = derivatives[i]
+                interceptGradient += derivative
+                if derivative != 0 { RowKernels.axpy(derivative, x + (start + i) * d, g, d) }
+            }
+            start += m
+        }
+        if intercept { g[d] = interceptGradient }
+        partialLoss[worker] = lossSum
+    }
+
     /// One worker's share for the k-class cross entropy; θ = [W (k × d), b (k)].
     private func softmaxPass(_ theta: UnsafePointer<Double>, _ worker: Int, _ range: Range<Int>) {
         let d = features
         let k = outputs
         let g = gradients + worker * parameterCount
         g.initialize(repeating: 0, count: parameterCount)
-        let block = scores + worker * RowWorkers.blockRows * k
+        let block = scores + worker * RowWorkers.blockRows * (k + 2)
+        let scratch = block + RowWorkers.blockRows * k
         let bias = theta + k * d
         var lossSum = 0.0
         var start = range.lowerBound
@@ -161,29 +196,9 @@ final class SmoothObjective {
             let xb = x + start * d
             // P_b (m × k, ld k) = X_b (m × d, ld d) · Wᵀ with W stored k × d (ld d).
             BLAS.gemm(transA: false, transB: true, m: m, n: k, k: d, alpha: 1, a: xb, lda: d, b: theta, ldb: d, beta: 0, c: block, ldc: k)
-            for i in 0 ..< m {
-                let row = start + i
-                let s = weights?[row] ?? 1
-                let p = block + i * k
-                var largest = -Double.infinity
-                for c in 0 ..< k {
-                    if intercept { p[c] += bias[c] }
-                    largest = max(largest, p[c])
-                }
-                let label = Int(labels[row])
-                let shiftedLabelScore = p[label] - largest
-                // Stable log-sum-exp: shift by the largest score before exponentiating.
-                var sum = 0.0
-                for c in 0 ..< k {
-                    p[c] = exp(p[c] - largest)
-                    sum += p[c]
-                }
-                let inverse = 1 / sum
-                // −log softmax_y = log Σ_c e^{p_c − max} − (p_y − max); sum ≥ 1, so no overflow.
-                lossSum += s * (log(sum) - shiftedLabelScore)
-                for c in 0 ..< k { p[c] *= s * inverse }
-                p[label] -= s
-            }
+            // Loss and gradient coefficients of the block's rows (vector exp and log, CKernels).
+            lossSum += optml_softmax_block(block, Int64(m), Int64(k), intercept ? bias : nil, labels + start,
+                                           weights.map { $0 + start }, scratch)
             // ∇W (k × d) += G_bᵀ (k × m) · X_b (m × d): G_b is m × k row-major, so transA.
             BLAS.gemm(transA: true, transB: false, m: k, n: d, k: m, alpha: 1, a: block, lda: k, b: xb, ldb: d, beta: 1, c: g, ldc: d)
             if intercept {

@@ -6,7 +6,7 @@ import LinearAlgebra
 /// Computes `G = Σ_i v_i z_i z_iᵀ` (upper triangle of a `dz × dz` row-major array,
 /// `dz = d + 1` with an intercept, else `d`) and `r = Σ_i u_i z_i` for row weights `v_i ≥ 0` and
 /// linear weights `u_i`. The intercept column is never materialised: its Gram entries are the
-/// weighted column sums `Σ v_i x_i` and `Σ v_i`. Cost n·d² flops (`dsyrk`) plus O(n·d).
+/// weighted column sums `Σ v_i x_i` and `Σ v_i`. Cost n·d² flops (`GramKernel`) plus O(n·d).
 struct WeightedGram {
     /// Upper triangle of `Σ v_i z_i z_iᵀ`, `dz × dz` row-major (the strict lower triangle is zero).
     var gram: [Double]
@@ -17,9 +17,9 @@ struct WeightedGram {
 
     /// One pass over `x` (`n × d` row-major, leading dimension `d`).
     ///
-    /// `rowWeights == nil` means `v_i = 1`; `linearWeights == nil` skips `r`. With unit row
-    /// weights the blocks go straight to `dsyrk`; otherwise each block is copied once, scaled by
-    /// `√v_i`, into a per-worker buffer (never the whole matrix).
+    /// `rowWeights == nil` means `v_i = 1`; `linearWeights == nil` skips `r`. Each block goes to
+    /// `GramKernel` (optml's register-tiled kernel, which weights rows on the fly; BLAS `dsyrk`
+    /// where it has no kernel).
     ///
     /// `singlePrecisionProducts` (row weights only) forms each block's `BᵀB` in Float32 (`ssyrk`:
     /// twice the arithmetic rate and half the packing traffic of `dsyrk`) and adds it to the
@@ -41,8 +41,8 @@ struct WeightedGram {
         grams.initialize(repeating: 0, count: workers.count * gramSize)
         let linears = UnsafeMutablePointer<Double>.allocate(capacity: workers.count * dz)
         linears.initialize(repeating: 0, count: workers.count * dz)
-        // Scratch per worker: d column sums, then either a block of scaled rows or a block of ones.
-        let scratchSize = d + (rowWeights == nil ? blockRows : blockRows * d)
+        // Scratch per worker: d column sums, then a block of ones (unweighted column sums).
+        let scratchSize = d + blockRows
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: workers.count * scratchSize)
         // Single precision: per worker, a block of scaled rows and that block's d × d product.
         let singleSize = single ? blockRows * d + d * d : 0
@@ -85,23 +85,16 @@ struct WeightedGram {
                         BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: xb, lda: d, x: v + start, beta: 1, y: columnSums)
                     }
                 } else if let v = rowWeights {
-                    // Scaled copy B = diag(√v) X_b so that BᵀB = X_bᵀ diag(v) X_b.
-                    for i in 0 ..< m {
-                        let scale = v[start + i].squareRoot()
-                        let src = xb + i * d
-                        let dst = buffer + i * d
-                        for j in 0 ..< d { dst[j] = scale * src[j] }
-                        weightSum += v[start + i]
-                    }
-                    // Row-major m × d block with lda d; trans = true gives BᵀB (d × d) into the
-                    // top-left of G, whose leading dimension is dz.
-                    BLAS.syrk(transpose: true, n: d, k: m, alpha: 1, a: buffer, lda: d, beta: 1, c: g, ldc: dz)
+                    // X_bᵀ diag(v_b) X_b into the top-left of G (leading dimension dz); rows are
+                    // weighted inside the kernel, no scaled copy.
+                    GramKernel.update(x: xb, rows: m, columns: d, ldx: d, weights: v + start, g: g, ldg: dz)
+                    for i in 0 ..< m { weightSum += v[start + i] }
                     if intercept {
                         // Σ v_i x_i = X_bᵀ v_b, accumulated (β = 1) while the block is in cache.
                         BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: xb, lda: d, x: v + start, beta: 1, y: columnSums)
                     }
                 } else {
-                    BLAS.syrk(transpose: true, n: d, k: m, alpha: 1, a: xb, lda: d, beta: 1, c: g, ldc: dz)
+                    GramKernel.update(x: xb, rows: m, columns: d, ldx: d, weights: nil, g: g, ldg: dz)
                     weightSum += Double(m)
                     if intercept {
                         // Σ x_i = X_bᵀ 1 with the block of ones kept in `buffer`.
