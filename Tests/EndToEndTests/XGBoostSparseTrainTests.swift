@@ -37,8 +37,13 @@ import Darwin
         try tree.configure(hyperparameters: hyperparameters, channels: channels, contentType: "text/libsvm")
     }
 
-    /// Runs `optml train` on `tree` and returns its exit status, output and peak resident memory
-    /// (the child's own `ru_maxrss` from `wait4`, so no other process of the test run counts).
+    /// Runs `optml train` on `tree` and returns its exit status, output and peak resident memory.
+    ///
+    /// The peak is `ru_maxrss` of optml alone. A process started by `posix_spawn` shares the test
+    /// runner's memory until it execs, and Linux carries that memory's high-water mark into the
+    /// new program's `ru_maxrss`, so a direct child would report the whole test run's peak. Hence
+    /// optml runs under `/usr/bin/time`, which forks it from its own small process (GNU time's
+    /// `%M`); without `/usr/bin/time`, the direct child's `wait4` figure is used.
     static func trainMeasured(_ tree: TemporaryOptML) throws -> (status: Int32, stdout: String, peakBytes: Int) {
         let outPath = tree.url("stdout.txt").path
         var actions = posix_spawn_file_actions_t()
@@ -47,13 +52,17 @@ import Darwin
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let executable = Repository.optmlExecutable.path
+        let timer = "/usr/bin/time"
+        let timed = FileManager.default.isExecutableFile(atPath: timer)
+        let peakPath = tree.url("peak.txt").path
         var environment = ProcessInfo.processInfo.environment
         environment["SAGEMAKER_BASE_DIR"] = tree.root.path
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup("train"), nil]
+        let command = timed ? [timer, "-f", "%M", "-o", peakPath, executable, "train"] : [executable, "train"]
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in argv + envp { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
         try #require(spawned == 0, "posix_spawn failed: \(spawned)")
         var status: Int32 = 0
         var usage = rusage()
@@ -61,10 +70,17 @@ import Darwin
         let exited = status & 0x7f == 0
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         #if canImport(Darwin)
-        let peak = Int(usage.ru_maxrss)              // bytes on Darwin
+        var peak = Int(usage.ru_maxrss)              // bytes on Darwin
         #else
-        let peak = Int(usage.ru_maxrss) * 1024       // kilobytes on Linux
+        var peak = Int(usage.ru_maxrss) * 1024       // kilobytes on Linux
         #endif
+        if timed {
+            // The last line of GNU time's report is `%M`, kilobytes (a line before it may say the
+            // command exited with a non-zero status).
+            let report = try String(contentsOfFile: peakPath, encoding: .utf8)
+            let kilobytes = report.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            peak = try #require(kilobytes, "unexpected /usr/bin/time report: \(report)") * 1024
+        }
         return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), stdout, peak)
     }
 
