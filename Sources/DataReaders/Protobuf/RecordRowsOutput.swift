@@ -1,5 +1,5 @@
-/// The rows one chunk of records produced, in `malloc`ed buffers the reader copies into the final
-/// arrays and then frees.
+/// The rows one chunk of records produced, in `malloc`ed buffers the reader's general path copies
+/// into the final arrays and then frees (the dense path uses one as scratch for a single record).
 struct RecordRowsOutput<T: BitwiseCopyable> {
     /// NaN for a record without `label["values"]`.
     var labels = GrowableBuffer<Double>()
@@ -21,6 +21,20 @@ struct RecordRowsOutput<T: BitwiseCopyable> {
     var failure: RecordFailure?
 
     var rows: Int { labels.count }
+
+    /// Empties the buffers, keeping their memory (a scratch output reused record after record).
+    mutating func removeAll() {
+        labels.truncate(to: 0)
+        values.truncate(to: 0)
+        keys.truncate(to: 0)
+        rowEnds.truncate(to: 0)
+        widths.truncate(to: 0)
+        sparse.truncate(to: 0)
+        offsets.truncate(to: 0)
+        labeledRows = 0
+        sparseRows = 0
+        failure = nil
+    }
 
     mutating func deallocate() {
         labels.deallocate()

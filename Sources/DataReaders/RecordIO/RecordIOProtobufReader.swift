@@ -11,7 +11,8 @@ import MLCore
 /// output is dense when every record is dense, CSR otherwise. Multi-part records are reassembled.
 /// Errors name the file and the byte offset of the record at fault.
 ///
-/// Decoding runs in parallel over chunks of whole records. Files are memory-mapped; gzip files
+/// Decoding runs in parallel over chunks of whole records; dense channels are decoded straight
+/// into the final matrix (see `RecordIOChannelParser`). Files are memory-mapped; gzip files
 /// (first bytes 1F 8B) are inflated into memory first.
 public enum RecordIOProtobufReader {
     /// Reads all `files` of a channel, rows in file order; messages name files as

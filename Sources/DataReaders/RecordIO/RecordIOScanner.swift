@@ -25,8 +25,29 @@ struct RecordIOScanner {
     mutating func deallocate() { scratch.deallocate() }
 
     /// The next record's payload and the byte offset of its (first) header, or nil at the end.
+    @inline(__always)
     mutating func next() throws -> (payload: UnsafeRawBufferPointer, offset: Int)? {
         guard let base, offset < count else { return nil }
+        let recordOffset = offset
+        // A whole record with a sound header: the common case, inline.
+        if count - offset >= 8 {
+            let raw = UnsafeRawPointer(base + offset)
+            let word = UInt32(littleEndian: (raw + 4).loadUnaligned(as: UInt32.self))
+            let length = Int(word & 0x1FFF_FFFF)
+            if UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)) == RecordIOFraming.magic,
+               word >> 29 == 0, length <= count - offset - 8 {
+                offset += 8 + length + RecordIOFraming.padding(length)
+                return (UnsafeRawBufferPointer(start: base + recordOffset + 8, count: length), recordOffset)
+            }
+        }
+        return try nextChecked()
+    }
+
+    /// `next()` for everything but a whole record with a sound header: multi-part records,
+    /// trailing padding and the errors.
+    @inline(never)
+    private mutating func nextChecked() throws -> (payload: UnsafeRawBufferPointer, offset: Int)? {
+        guard let base else { return nil }
         let recordOffset = offset
         var (part, length) = try header(at: offset)
         guard let (start, first) = part else { return nil }
