@@ -20,15 +20,25 @@ extension TrainingJob {
         var featureCount: Int
         var denseBytes: Double
         var budget: MemoryBudget
+        /// Text bytes per block: about `parsedBlockBytes` of parsed Doubles, at most 8 MiB of text.
+        var blockBytes: Int
 
         var shape: String {
             "about \(estimatedRows) rows × \(featureCount) features, \(byteSize(denseBytes)) as a dense Double matrix"
         }
     }
 
-    /// Text bytes of CSV read per streamed block; `OPTML_STREAM_BLOCK_BYTES` overrides (tests).
-    var streamBlockBytes: Int {
-        environment["OPTML_STREAM_BLOCK_BYTES"].flatMap(Int.init).map { max(4096, $0) } ?? 8 << 20
+    /// Parsed Doubles per streamed block, in bytes.
+    static let parsedBlockBytes = 8 << 20
+
+    /// Text bytes of CSV read per streamed block for rows of `bytesPerRow` text bytes and
+    /// `featureCount` features: about `parsedBlockBytes` once parsed (short fields such as `0`
+    /// take 2 bytes of text and 8 parsed), between 64 KiB and 8 MiB. `OPTML_STREAM_BLOCK_BYTES`
+    /// overrides it (tests).
+    func streamBlockBytes(bytesPerRow: Double, featureCount: Int) -> Int {
+        if let forced = environment["OPTML_STREAM_BLOCK_BYTES"].flatMap(Int.init) { return max(4096, forced) }
+        let rows = Double(Self.parsedBlockBytes) / Double(8 * (featureCount + 1))
+        return min(8 << 20, max(64 << 10, Int(rows * bytesPerRow)))
     }
 
     /// Whether the train channel is trained in streaming passes, said in the log either way.
@@ -52,7 +62,10 @@ extension TrainingJob {
         let sample = try reader.estimate()
         let rows = Int((Double(sample.totalBytes) * Double(sample.sampleRows) / Double(sample.sampleBytes)).rounded())
         let denseBytes = Double(rows) * Double(sample.featureCount + 1) * 8
-        let decision = StreamingDecision(estimatedRows: rows, featureCount: sample.featureCount, denseBytes: denseBytes, budget: budget)
+        let blockBytes = streamBlockBytes(bytesPerRow: Double(sample.sampleBytes) / Double(max(1, sample.sampleRows)),
+                                          featureCount: sample.featureCount)
+        let decision = StreamingDecision(estimatedRows: rows, featureCount: sample.featureCount, denseBytes: denseBytes, budget: budget,
+                                         blockBytes: blockBytes)
         let budgetText = "memory budget \(byteSize(Double(budget.bytes))) (\(budget.origin))"
         guard denseBytes > Double(budget.bytes) else {
             log.line("Channel 'train' (\(decision.shape)) fits the \(budgetText): reading it into memory.")
@@ -66,7 +79,7 @@ extension TrainingJob {
                 + "Use one of those, or give the job more memory (a larger instance, or \(MemoryBudget.environmentKey)).")
         }
         log.line("Channel 'train' (\(decision.shape)) does not fit the \(budgetText): training in streaming passes over its "
-            + "\(files.count) file(s), one block of about \(byteSize(Double(streamBlockBytes))) of text at a time.")
+            + "\(files.count) file(s), one block of about \(byteSize(Double(blockBytes))) of text at a time.")
         return decision
     }
 
@@ -77,7 +90,8 @@ extension TrainingJob {
     /// Trains on streamed channels: the train channel (and validation and test when they are
     /// File- or FastFile-mode CSV) in passes over their files; other validation and test channels
     /// are read into memory and served in blocks. Returns the result and the train rows.
-    func trainStreaming(_ plans: [ChannelPlan], config: LinearLearnerConfig, host: String, threads: Int) throws
+    func trainStreaming(_ plans: [ChannelPlan], decision: StreamingDecision, config: LinearLearnerConfig, host: String,
+                        threads: Int) throws
         -> (LinearLearnerResult, Int)
     {
         let isCancelled: @Sendable () -> Bool = { [stop] in stop.isStopRequested }
@@ -90,7 +104,7 @@ extension TrainingJob {
                 let files = try ChannelDirectory.files(in: paths.channel(plan.name), channel: plan.name)
                 fileCount = files.count
                 source = CSVChannelBlocks(reader: CSVBlockReader(files: files, source: plan.name, options: csvOptions(threads: threads),
-                                                                 blockBytes: streamBlockBytes))
+                                                                 blockBytes: decision.blockBytes))
             } else {
                 let (data, files) = try loadData(plan, loader: ChannelLoader(threads: threads), as: Double.self)
                 fileCount = files

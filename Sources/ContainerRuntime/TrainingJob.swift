@@ -103,8 +103,8 @@ public struct TrainingJob: Sendable {
 
         let result: LinearLearnerResult
         let trainRows: Int
-        if try streamingDecision(plans, config: config, threads: threads) != nil {
-            (result, trainRows) = try trainStreaming(plans, config: config, host: host, threads: threads)
+        if let decision = try streamingDecision(plans, config: config, threads: threads) {
+            (result, trainRows) = try trainStreaming(plans, decision: decision, config: config, host: host, threads: threads)
         } else {
             (result, trainRows) = try trainInMemory(plans, config: config, host: host, threads: threads)
         }
