@@ -11,6 +11,28 @@ import TestSupport
     /// CSV of single-digit values (cheap to write and parse, 8 bytes each as Double): `rows` ×
     /// `features`, a regression label, the pattern of `distinct` seeded rows repeated.
     static func digitsCSV(rows: Int, features: Int, distinct: Int = 997, binary: Bool = false, seed: UInt64 = 3) -> Data {
+        var out = Data()
+        digitsCSV(rows: rows, features: features, distinct: distinct, binary: binary, seed: seed) { out.append($0) }
+        return out
+    }
+
+    /// Writes the rows of `digitsCSV` to `relative` in `tree` a piece at a time: the test process
+    /// never holds the whole file (its resident set would count in other tests' measurements of
+    /// child processes through `wait4`).
+    static func writeDigitsCSV(_ tree: TemporaryOptML, _ relative: String, rows: Int, features: Int) throws {
+        try tree.write(relative, Data())
+        let handle = try FileHandle(forWritingTo: tree.url(relative))
+        defer { try? handle.close() }
+        var pending = Data()
+        digitsCSV(rows: rows, features: features) { line in
+            pending.append(line)
+            if pending.count >= 1 << 20 { handle.write(pending); pending.removeAll(keepingCapacity: true) }
+        }
+        handle.write(pending)
+    }
+
+    static func digitsCSV(rows: Int, features: Int, distinct: Int = 997, binary: Bool = false, seed: UInt64 = 3,
+                          emit: (Data) -> Void) {
         var rng = SeededGenerator(seed: seed)
         var lines: [Data] = []
         for _ in 0..<distinct {
@@ -24,9 +46,7 @@ import TestSupport
             let label = binary ? (Double(score) / Double(features) + rng.nextGaussian() > 0 ? "1" : "0") : String(score + Int(rng.next() % 5))
             lines.append(Data((label + "," + values.map(String.init).joined(separator: ",") + "\n").utf8))
         }
-        var out = Data()
-        for i in 0..<rows { out.append(lines[i % distinct]) }
-        return out
+        for i in 0..<rows { emit(lines[i % distinct]) }
     }
 
     static func metrics(_ stdout: String) -> [String: Double] {
@@ -51,7 +71,7 @@ import TestSupport
         let tree = try TemporaryOptML()
         defer { tree.remove() }
         try tree.configure(hyperparameters: ["predictor_type": "regressor", "feature_dim": "250"], channels: ["train"])
-        try tree.write("input/data/train/part-0.csv", Self.digitsCSV(rows: 100_000, features: 250))
+        try Self.writeDigitsCSV(tree, "input/data/train/part-0.csv", rows: 100_000, features: 250)
         let streamed = try train(tree, limit: 50_000_000)
         #expect(streamed.status == 0, "\(streamed.stdout)\n\(streamed.stderr)")
         #expect(streamed.stdout.contains("does not fit the memory budget 50.0 MB (OPTML_MEMORY_LIMIT_BYTES): training in streaming passes"))
@@ -131,7 +151,7 @@ import TestSupport
         let tree = try TemporaryOptML()
         defer { tree.remove() }
         try tree.configure(hyperparameters: ["predictor_type": "regressor", "feature_dim": "250"], channels: ["train"])
-        try tree.write("input/data/train/part-0.csv", Self.digitsCSV(rows: 60_000, features: 250))
+        try Self.writeDigitsCSV(tree, "input/data/train/part-0.csv", rows: 60_000, features: 250)
         try tree.writeJSON("input/config/hyperparameters.json", ["predictor_type": "regressor", "feature_dim": "250"])
         setenv("OPTML_MEMORY_LIMIT_BYTES", "1000000", 1)
         defer { unsetenv("OPTML_MEMORY_LIMIT_BYTES") }

@@ -30,7 +30,7 @@ final class FileByteStream {
     private var pending: [UInt8] = []
     private(set) var finished = false
 
-    /// Opens `url`; `name` names it in messages.
+    /// Opens the file at `path`; `name` names it in messages.
     ///
     /// - Throws: `OptmlError.platform` when the file cannot be opened or read.
     init(path: String, name: String) throws {
