@@ -102,6 +102,31 @@ public struct TrainingJob: Sendable {
         let threads = self.threads
         log.line("Host \(host) (\(configuration.resources.hosts.count) host(s)), \(threads) thread(s).")
 
+        let result: LinearLearnerResult
+        let trainRows: Int
+        if let decision = try streamingDecision(plans, config: config, threads: threads) {
+            (result, trainRows) = try trainStreaming(plans, decision: decision, config: config, host: host, threads: threads)
+        } else {
+            (result, trainRows) = try trainInMemory(plans, config: config, host: host, threads: threads)
+        }
+        try throwIfStopped()
+
+        guard isMaster(configuration) else { return }
+        let artifact = ModelArtifact(
+            algorithm: algorithm.name, featureCount: result.model.featureCount, hyperparameters: validated.wireForm,
+            training: .init(method: result.report.method, iterations: result.report.iterations, converged: result.report.converged,
+                            objective: result.report.objective, history: result.report.history, modelsTrained: result.modelsTrained,
+                            selectedWD: result.selectedL2, selectedL1: result.selectedL1,
+                            selectedPositiveWeight: result.selectedPositiveWeight, trainRows: trainRows),
+            payload: .linearLearner(result.model))
+        try writeModel(try artifact.encoded(), algorithm: algorithm)
+    }
+
+    /// Trains on channels read into memory (dense rows, or CSR rows `SparseLinearPolicy` keeps).
+    /// Returns the result and the train rows.
+    func trainInMemory(_ plans: [ChannelPlan], config: LinearLearnerConfig, host: String, threads: Int) throws
+        -> (LinearLearnerResult, Int)
+    {
         func read(_ plan: ChannelPlan) throws -> ChannelData<Double> {
             try throwIfStopped()
             let timer = PhaseTimer()
@@ -142,17 +167,7 @@ public struct TrainingJob: Sendable {
             result = try trainer.train(&train, validation: validationData?.densified(absent: 0), test: testData?.densified(absent: 0))
         }
         log.line("#timing: host=\(host), phase=fit, rows=\(trainRows), \(timer.fields)")
-        try throwIfStopped()
-
-        guard isMaster(configuration) else { return }
-        let artifact = ModelArtifact(
-            algorithm: algorithm.name, featureCount: result.model.featureCount, hyperparameters: validated.wireForm,
-            training: .init(method: result.report.method, iterations: result.report.iterations, converged: result.report.converged,
-                            objective: result.report.objective, history: result.report.history, modelsTrained: result.modelsTrained,
-                            selectedWD: result.selectedL2, selectedL1: result.selectedL1,
-                            selectedPositiveWeight: result.selectedPositiveWeight, trainRows: trainRows),
-            payload: .linearLearner(result.model))
-        try writeModel(try artifact.encoded(), algorithm: algorithm)
+        return (result, trainRows)
     }
 
     /// Moves the sparse rows out of `data`, leaving nil, so the caller holds their only reference.

@@ -49,6 +49,9 @@ struct CSVChannelParser {
     let emptyMessage: String
     /// Chunk size bounds in bytes; the defaults suit files, tests shrink them to force many chunks.
     var chunkBytes: ClosedRange<Int> = (256 << 10)...(8 << 20)
+    /// Line number of the inputs' first line: above 1 when an input is a later piece of a file
+    /// (`CSVBlockReader`), so messages keep naming the line in the whole file.
+    var firstLine = 1
 
     func parse<S: BinaryFloatingPoint & Sendable>(as _: S.Type, source: String) throws -> LabeledDataset<S> {
         let threads = max(1, options.threads)
@@ -58,7 +61,7 @@ struct CSVChannelParser {
         countRows(chunks, threads: threads)
         var rowCount = 0
         var firstRowOfInput = [Int](repeating: -1, count: inputs.count)
-        var nextLine = [Int](repeating: 1, count: inputs.count)
+        var nextLine = [Int](repeating: firstLine, count: inputs.count)
         for i in chunks.indices {
             let input = chunks[i].input
             chunks[i].firstLine = nextLine[input]
@@ -192,7 +195,9 @@ struct CSVChannelParser {
         }
         if let i = failures.firstIndex(where: { $0 != nil }), let failure = failures[i] {
             let report = CSVFailureReport(
-                inputs: inputs, layout: layout, reference: reference, firstRowOfInput: firstRowOfInput,
+                inputs: inputs, layout: layout, reference: reference,
+                // The header hint is for a file's first row, not a later piece's.
+                firstRowOfInput: firstLine == 1 ? firstRowOfInput : [],
                 expectedFeatureCount: options.expectedFeatureCount)
             throw OptmlError.user(report.message(for: failure, input: chunks[i].input, featureFormat: featureFormat))
         }
@@ -215,7 +220,7 @@ struct CSVChannelParser {
         let base = input.text.base!
         let end = base + input.text.count
         var p = base + input.dataStart
-        var line = 1
+        var line = firstLine
         while p < end, let next = blankLineEnd(p, end) {
             if next[-1] == UInt8(ascii: "\n") { line += 1 }
             p = next
