@@ -61,41 +61,13 @@ struct StreamingProblem {
             for i in 0 ..< dz * dz { gram[i] += part.gram[i] }
             for i in 0 ..< dz { linear[i] += part.linear[i] }
         }
-        // From here on as NormalEquations.solve.
-        let inverseS = 1 / totalWeight
-        var h = gram
-        for i in 0 ..< dz {
-            for j in i ..< dz { h[i * dz + j] *= inverseS }
-            h[i * dz + i] += i < features ? regularization.l2 : regularization.l2 * regularization.interceptL2Multiplier
-        }
-        let q = linear.map { $0 * inverseS }
-        let solution: QuadraticSolver.Solution
-        let method: String
-        if regularization.l1 > 0 {
-            solution = try QuadraticSolver.solveL1(
-                hessian: h, rhs: q, n: dz, penalized: features, l1: regularization.l1,
-                start: [Double](repeating: 0, count: dz), tolerance: min(options.tolerance, 1e-9),
-                maxSweeps: max(options.maxIterations, 10_000))
-            method = "normal-equations+coordinate-descent"
-        } else {
-            solution = try QuadraticSolver.solve(hessian: h, rhs: q, n: dz)
-            method = solution.usedEigenFallback ? "normal-equations+eigen-fallback" : "normal-equations"
-        }
-        let theta = solution.theta
-        var quadratic = 0.0
-        for i in 0 ..< dz {
-            var row = h[i * dz + i] * theta[i] * 0.5
-            for j in (i + 1) ..< dz { row += h[i * dz + j] * theta[j] }
-            quadratic += theta[i] * row
-        }
-        var linearTerm = 0.0
-        for i in 0 ..< dz { linearTerm += q[i] * theta[i] }
-        var absolutes = 0.0
-        for j in 0 ..< features { absolutes += abs(theta[j]) }
-        let objective = max(0, quadratic - linearTerm + 0.5 * labelSquares * inverseS) + regularization.l1 * absolutes
+        let outcome = try NormalEquations.solve(gram: gram, linear: linear, dimension: dz, labelSquares: labelSquares,
+                                                 totalWeight: totalWeight, features: features, regularization: regularization,
+                                                 tolerance: options.tolerance, maxIterations: options.maxIterations)
+        let (theta, objective, method) = (outcome.theta, outcome.objective, outcome.method)
         let result = coefficients(theta, outputs: 1)
         let stopped = !ExactSolver.report(to: monitor, 1, objective, unpack: { result })
-        return (result, SolverReport(method: method, iterations: max(1, solution.sweeps), converged: true, objective: objective,
+        return (result, SolverReport(method: method, iterations: outcome.iterations, converged: true, objective: objective,
                                      history: [objective], stoppedByMonitor: stopped))
     }
 

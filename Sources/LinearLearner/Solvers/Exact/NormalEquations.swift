@@ -54,14 +54,24 @@ struct NormalEquations {
             system = WeightedGram(x: x, rows: n, columns: features, intercept: intercept, rowWeights: nil,
                                   linearWeights: labels, threads: threads)
         }
-        let dz = system.dimension
+        return try Self.solve(gram: system.gram, linear: system.linear, dimension: system.dimension, labelSquares: labelSquares,
+                              totalWeight: totalWeight, features: features, regularization: regularization,
+                              tolerance: tolerance, maxIterations: maxIterations)
+    }
+
+    /// The solve once the Gram `Zᵀ diag(s) Z` (upper triangle, `dz × dz`) and `Zᵀ diag(s) y` are
+    /// summed, however they were (one pass over rows in memory, or block by block from a stream);
+    /// `labelSquares` is `Σ s y²`.
+    static func solve(gram: [Double], linear: [Double], dimension dz: Int, labelSquares: Double, totalWeight: Double,
+                      features: Int, regularization: Regularization, tolerance: Double,
+                      maxIterations: Int) throws(OptmlError) -> Outcome {
         let inverseS = 1 / totalWeight
-        var h = system.gram
+        var h = gram
         for i in 0 ..< dz {
             for j in i ..< dz { h[i * dz + j] *= inverseS }
             h[i * dz + i] += i < features ? regularization.l2 : regularization.l2 * regularization.interceptL2Multiplier
         }
-        let q = system.linear.map { $0 * inverseS }
+        let q = linear.map { $0 * inverseS }
         let solution: QuadraticSolver.Solution
         let method: String
         if regularization.l1 > 0 {
