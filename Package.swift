@@ -36,7 +36,7 @@ let package = Package(
         // Kernels cloned per instruction set (AVX-512, AVX2, baseline) and chosen at load time.
         .target(name: "CKernels"),
         .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CKernels"]),
-        .target(name: "MLCore"),
+        .target(name: "MLCore", dependencies: ["CKernels"]),
         .target(name: "DataReaders", dependencies: [
             "MLCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Protobuf/record.proto"]),
@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(
             name: "optml",
             dependencies: [
+                "MLCore",
                 "ContainerRuntime",
                 "Inference",
                 "InferenceServer",

@@ -4,6 +4,7 @@ import BuiltinAlgorithms
 import ContainerRuntime
 import DataReaders
 import Dispatch
+import MLCore
 
 /// The container entry point: `optml train`, `serve`, `transform`, `evaluate` and `describe`.
 struct Optml: ParsableCommand {
@@ -139,4 +140,5 @@ struct PredictBench: ParsableCommand {
     }
 }
 
+AllocatorTuning.apply()
 Optml.main()

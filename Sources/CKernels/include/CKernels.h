@@ -86,6 +86,25 @@ double optml_logistic_block(const double *margins, const double *labels, const d
 double optml_softmax_block(double *scores, int64_t m, int64_t k, const double *bias, const double *labels,
                            const double *weights, double *scratch);
 
+/// Sets glibc's `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD` (`mallopt`), which Swift's C library
+/// module does not export. Returns 1 when both were applied, 0 otherwise (other C libraries).
+int optml_configure_allocator(int64_t map_threshold, int64_t trim_threshold);
+
+/// Sets glibc's `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD` (`mallopt`), which Swift's C library
+/// module does not export. Returns 1 when both were applied, 0 otherwise (other C libraries).
+int optml_configure_allocator(int64_t map_threshold, int64_t trim_threshold);
+
+/// Class scores of a block for the softmax pass: P (m × k, row-major, ld k) = X Wᵀ for X (m × d,
+/// leading dimension ldx) and W (k × d, row-major). `wt` is scratch of d · (k rounded up to 8)
+/// doubles. Reads X in place (no packing, unlike BLAS dgemm, whose copies cost as much as the
+/// arithmetic for these shapes).
+void optml_class_scores(const double *x, int64_t m, int64_t d, int64_t ldx, const double *w, int64_t k, double *p,
+                        double *wt);
+
+/// The softmax pass's gradient update: G (k × d, row-major) += Cᵀ X for C (m × k, row-major) and
+/// X (m × d, leading dimension ldx).
+void optml_class_gradient(const double *c, int64_t m, int64_t k, const double *x, int64_t d, int64_t ldx, double *g);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,8 +13,16 @@ struct FeatureScaler: Sendable {
         let n = data.count, d = data.featureCount
         var rows = Array(0..<n)
         if n > sampleSize {
+            // The first `sampleSize` steps of the Fisher–Yates shuffle `shuffle(using:)` makes
+            // (its later steps never move those positions): the same rows as a whole shuffle
+            // without drawing a random number for every row.
             var rng = SeededGenerator(seed: 0x5CA1E)
-            rows.shuffle(using: &rng)
+            var remaining = n
+            for i in 0 ..< sampleSize {
+                let offset = Int.random(in: 0 ..< remaining, using: &rng)
+                remaining -= 1
+                rows.swapAt(i, i + offset)
+            }
             rows = Array(rows.prefix(sampleSize)).sorted()
         }
         let (sum, sumSquares) = data.columnMoments(rows: rows)
