@@ -229,8 +229,8 @@ extension TrainingJob {
         let files = try ChannelDirectory.files(in: paths.channel(train.name), channel: train.name)
         var totalBytes = 0
         for file in files { totalBytes += try ChannelTextSize.bytes(of: file) }
-        // The first block of at most 1 MiB: rows, bytes and width.
-        let sampleBlock = 1 << 20
+        // The first block of at most 1 MiB (or OPTML_STREAM_BLOCK_BYTES): rows, bytes and width.
+        let sampleBlock = min(1 << 20, environment["OPTML_STREAM_BLOCK_BYTES"].flatMap(Int.init).map { max(4096, $0) } ?? 1 << 20)
         let sample: (featureCount: Int, rows: Int, entries: Int, bytes: Int)
         var sampleSparse = false
         switch train.format {
