@@ -68,14 +68,17 @@ struct ChannelLoader {
             case .dense(let dense): labels = dense.labels; out = .dense(dense)
             case .sparse(let sparse): labels = sparse.labels; out = .sparse(sparse)
             }
-            if let row = labels.firstIndex(where: \.isNaN) {
-                throw OptmlError.user("\(channel) channel, record \(row + 1): the record has no label (label[\"values\"]). "
-                    + "Training channels need labelled records, as the SageMaker SDK's record_set(labels=...) writes them.")
-            }
+            if let row = labels.firstIndex(where: \.isNaN) { throw Self.unlabeledRecord(channel: channel, record: row + 1) }
             return out
         case .json, .jsonlines, .parquet:
             throw OptmlError.user("\(channel) channel: \(format.rawValue) is not a training format optml reads.")
         }
+    }
+
+    /// The error for a training channel's record without a label; `record` counts from 1.
+    static func unlabeledRecord(channel: String, record: Int) -> OptmlError {
+        OptmlError.user("\(channel) channel, record \(record): the record has no label (label[\"values\"]). "
+            + "Training channels need labelled records, as the SageMaker SDK's record_set(labels=...) writes them.")
     }
 
     /// Reads text rows already in memory (a Pipe-mode stream taken out of its RecordIO wrapping);

@@ -104,7 +104,7 @@ public struct TrainingJob: Sendable {
 
         let result: LinearLearnerResult
         let trainRows: Int
-        if let decision = try streamingDecision(plans, config: config, threads: threads) {
+        if let decision = try streamingDecision(plans, config: config, host: host, threads: threads) {
             (result, trainRows) = try trainStreaming(plans, decision: decision, config: config, host: host, threads: threads)
         } else {
             (result, trainRows) = try trainInMemory(plans, config: config, host: host, threads: threads)

@@ -6,8 +6,8 @@ import Glibc
 /// Reads a CSV channel as a sequence of row blocks in bounded memory, for training passes over
 /// channels larger than memory. Every call of `forEachBlock` reads the files again from the start.
 ///
-/// Each file is read front to back (`FileByteStream`: plain or gzip) into one text buffer of
-/// `blockBytes`; the buffer's whole lines are parsed by the same parallel parser `CSVReader` uses
+/// Each file is read front to back (`ByteBlockReader` over `FileByteStream`: plain or gzip) into
+/// one text buffer of `blockBytes`; the buffer's whole lines are parsed by the same parallel parser `CSVReader` uses
 /// (`CSVChannelParser`, so values, missing fields and messages are the same), handed to the
 /// caller as a `LabeledDataset<Double>`, and dropped. A line longer than the buffer doubles it.
 /// Messages name the file and the line in the whole file. The first row of the channel fixes the
@@ -40,61 +40,33 @@ public struct CSVBlockReader: Sendable {
 
     /// `forEachBlock` that stops after the first block of at least `limit` rows.
     func forEachBlock(limit: Int?, _ body: (Int, inout LabeledDataset<Double>) throws -> Void) throws -> Int {
-        var capacity = blockBytes
-        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { buffer.deallocate() }
+        let blocks = ByteBlockReader(blockBytes: blockBytes)
         var rowCount = 0
         var featureCount = options.expectedFeatureCount
         for file in files {
             let name = "\(source)/\(file.relativePath)"
-            let stream = try FileByteStream(path: file.url.path, name: name)
-            var filled = 0
             var line = 1
-            var atFileStart = true
-            while true {
-                if filled < capacity && !stream.finished {
-                    filled += try stream.read(into: buffer + filled, count: capacity - filled)
-                }
-                if filled == 0 && stream.finished { break }
-                // The block ends after the last newline, or at the file's end.
-                var cut = filled
-                if !stream.finished {
-                    var k = filled
-                    while k > 0 && buffer[k - 1] != UInt8(ascii: "\n") { k -= 1 }
-                    if k == 0 {
-                        // One line longer than the buffer: grow it and read on.
-                        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                        grown.update(from: buffer, count: filled)
-                        buffer.deallocate()
-                        buffer = grown
-                        capacity *= 2
-                        continue
-                    }
-                    cut = k
-                }
+            let finished = try blocks.forEachBlock(path: file.url.path, name: name, cut: ByteBlockReader.lines) { bytes, offset in
+                let buffer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 // A byte order mark is skipped at the start of a file (`CSVInput.dataStart`).
-                let skip = atFileStart && cut >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-                let (newlines, rows) = countLines(buffer + skip, buffer + cut)
+                let skip = offset == 0 && bytes.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+                let (newlines, rows) = countLines(buffer + skip, buffer + bytes.count)
                 if rows > 0 {
                     var blockOptions = options
                     blockOptions.expectedFeatureCount = featureCount
-                    var parser = CSVChannelParser(
-                        inputs: [CSVInput(text: TextBuffer(borrowing: UnsafeRawBufferPointer(start: buffer, count: cut)), name: name)],
-                        options: blockOptions, emptyMessage: "No data in \(source) channel: the files hold no rows.")
+                    var parser = CSVChannelParser(inputs: [CSVInput(text: TextBuffer(borrowing: bytes), name: name)],
+                                                  options: blockOptions, emptyMessage: "No data in \(source) channel: the files hold no rows.")
                     parser.firstLine = line
                     var block = try parser.parse(as: Double.self, source: source)
                     if featureCount == nil { featureCount = block.featureCount }
                     try body(rowCount, &block)
                     rowCount += rows
-                    if let limit, rowCount >= limit { return rowCount }
+                    if let limit, rowCount >= limit { return false }
                 }
                 line += newlines
-                atFileStart = false
-                let rest = filled - cut
-                if rest > 0 { memmove(buffer, buffer + cut, rest) }
-                filled = rest
-                if stream.finished && filled == 0 { break }
+                return true
             }
+            if !finished { return rowCount }
         }
         guard rowCount > 0 else { throw OptmlError.user("No data in \(source) channel: the files hold no rows.") }
         return rowCount

@@ -20,6 +20,10 @@ struct LibSVMChannelParser {
     let options: LibSVMOptions
     let emptyMessage: String
     var chunkBytes: ClosedRange<Int> = (256 << 10)...(8 << 20)
+    /// The line number of the inputs' first line in their files (a block of a file read in blocks).
+    var firstLine = 1
+    /// Inputs without rows give an empty matrix instead of `emptyMessage` (a block of comment lines).
+    var allowsEmpty = false
 
     func parse<S: BinaryFloatingPoint & Sendable>(as _: S.Type, source: String) throws -> LibSVMData<S> {
         if S.self == Float.self {
@@ -71,7 +75,7 @@ struct LibSVMChannelParser {
 
         // Absolute line numbers: a chunk's first line is one more than the newlines before it.
         var firstLine = [Int](repeating: 1, count: chunks.count)
-        var nextLine = [Int](repeating: 1, count: inputs.count)
+        var nextLine = [Int](repeating: self.firstLine, count: inputs.count)
         for i in chunks.indices {
             firstLine[i] = nextLine[chunks[i].input]
             nextLine[chunks[i].input] += outputs[i].newlines
@@ -82,6 +86,10 @@ struct LibSVMChannelParser {
         }
 
         let rowCount = outputs.reduce(0) { $0 + $1.rows }
+        if rowCount == 0 && allowsEmpty {
+            return LibSVMData(dataset: SparseLabeledDataset(features: SparseMatrix(columns: options.expectedFeatureCount ?? 0), labels: [],
+                                                            source: source), queryIDs: nil)
+        }
         guard rowCount > 0 else { throw OptmlError.user(emptyMessage) }
         let weighted = try consistency(
             outputs, chunks: chunks, firstLine: firstLine, report: report,

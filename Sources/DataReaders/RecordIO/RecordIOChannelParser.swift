@@ -42,6 +42,9 @@ struct RecordIOChannelParser {
     /// Largest target chunk size in bytes (smaller inputs get about four chunks per thread, at
     /// least 64 KiB each, or exactly this when a test sets it below 64 KiB).
     var chunkBytes = 4 << 20
+    /// The byte offset of the (single) input in its file, for messages: a block of a file read in
+    /// blocks (`RecordIOBlockReader`).
+    var byteOrigin = 0
 
     func parse<S: BinaryFloatingPoint & Sendable>(as _: S.Type, source: String) throws -> RecordIOProtobufData<S> {
         if S.self == Float.self { return try parseTyped(Float.self, source: source) as! RecordIOProtobufData<S> }
@@ -57,6 +60,7 @@ struct RecordIOChannelParser {
     }
 
     private func parseTyped<T: RecordTensorScalar>(_: T.Type, source: String) throws -> RecordIOProtobufData<T> {
+        let origin = byteOrigin
         if let expected = options.expectedFeatureCount, expected < 1 || expected > Int(UInt32.max) {
             throw OptmlError.user("The expected feature count must be between 1 and \(UInt32.max), got \(expected).")
         }
@@ -89,7 +93,7 @@ struct RecordIOChannelParser {
         ParallelChunks.run(tasks: chunks.count, workers: threads) { i, queue in
             let chunk = chunks[i]
             let input = inputs[chunk.input]
-            var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start)
+            var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start, origin: origin)
             defer { scanner.deallocate() }
             // Upper bounds from the chunk's size (a record takes at least 16 bytes, a packed
             // Float32 value 4), so the buffers never grow by copying; pages left untouched cost
@@ -111,7 +115,7 @@ struct RecordIOChannelParser {
                 outputs[i].failure = failure
                 queue.stop(after: i)
             } catch {
-                outputs[i].failure = RecordFailure(recordOffset: scanner.offset, message: (error as? OptmlError)?.message ?? "\(error)")
+                outputs[i].failure = RecordFailure(recordOffset: origin + scanner.offset, message: (error as? OptmlError)?.message ?? "\(error)")
                 queue.stop(after: i)
             }
         }
@@ -173,6 +177,7 @@ struct RecordIOChannelParser {
     /// from the page cache); heap inputs (inflated gzip) are kept whole until the end.
     private func parseDense<T: RecordTensorScalar>(_: T.Type, plan: [RecordChunk], threads: Int,
                                                    source: String) throws -> LabeledDataset<T> {
+        let origin = byteOrigin
         let chunks = UnsafeMutableBufferPointer<RecordChunk>.allocate(capacity: plan.count)
         _ = chunks.initialize(from: plan)
         defer { chunks.deallocate() }
@@ -197,7 +202,7 @@ struct RecordIOChannelParser {
                 ParallelChunks.run(tasks: chunks.count, workers: threads) { i, queue in
                     let chunk = chunks[i]
                     let input = inputs[chunk.input]
-                    var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start)
+                    var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start, origin: origin)
                     var scratch = RecordRowsOutput<T>()
                     defer {
                         scanner.deallocate()
@@ -253,9 +258,10 @@ struct RecordIOChannelParser {
     /// first record. Throws `NotDense` when the first record is sparse or fails to decode.
     private func firstRecordWidth<T: RecordTensorScalar>(_ decoder: RecordDecoder<T>,
                                                         chunks: UnsafeMutableBufferPointer<RecordChunk>) throws -> Int {
+        let origin = byteOrigin
         guard let chunk = chunks.first(where: { $0.records > 0 }) else { throw NotDense() }
         let input = inputs[chunk.input]
-        var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start)
+        var scanner = RecordIOScanner(base: input.text.base, count: chunk.end, name: input.name, offset: chunk.start, origin: origin)
         var first = RecordRowsOutput<T>()
         defer {
             scanner.deallocate()
@@ -340,11 +346,12 @@ struct RecordIOChannelParser {
     /// Chunks of whole records of about `chunkBytes`, found by walking the headers (a multi-part
     /// record never straddles two chunks), with their record counts. Framing errors surface here.
     private func planChunks(threads: Int) throws -> [RecordChunk] {
+        let origin = byteOrigin
         let target = targetChunkBytes(threads: threads)
         var plan: [RecordChunk] = []
         for (index, input) in inputs.enumerated() {
             guard let base = input.text.base, input.text.count > 0 else { continue }
-            var scanner = RecordIOScanner(base: base, count: input.text.count, name: input.name)
+            var scanner = RecordIOScanner(base: base, count: input.text.count, name: input.name, origin: origin)
             defer { scanner.deallocate() }
             var chunkStart = 0
             var records = 0

@@ -13,13 +13,17 @@ struct RecordIOScanner {
     let name: String
     /// The offset of the next header.
     private(set) var offset: Int
+    /// The byte offset of `base` in its file (a block of a file read in blocks): added to the
+    /// offsets returned and named in messages.
+    let origin: Int
     private var scratch = GrowableBuffer<UInt8>()
 
-    init(base: UnsafePointer<UInt8>?, count: Int, name: String, offset: Int = 0) {
+    init(base: UnsafePointer<UInt8>?, count: Int, name: String, offset: Int = 0, origin: Int = 0) {
         self.base = base
         self.count = count
         self.name = name
         self.offset = offset
+        self.origin = origin
     }
 
     mutating func deallocate() { scratch.deallocate() }
@@ -37,7 +41,7 @@ struct RecordIOScanner {
             if UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)) == RecordIOFraming.magic,
                word >> 29 == 0, length <= count - offset - 8 {
                 offset += 8 + length + RecordIOFraming.padding(length)
-                return (UnsafeRawBufferPointer(start: base + recordOffset + 8, count: length), recordOffset)
+                return (UnsafeRawBufferPointer(start: base + recordOffset + 8, count: length), origin + recordOffset)
             }
         }
         return try nextChecked()
@@ -53,10 +57,10 @@ struct RecordIOScanner {
         guard let (start, first) = part else { return nil }
         if first == .whole {
             offset = start + length + RecordIOFraming.padding(length)
-            return (UnsafeRawBufferPointer(start: base + start, count: length), recordOffset)
+            return (UnsafeRawBufferPointer(start: base + start, count: length), origin + recordOffset)
         }
         guard first == .first else {
-            throw OptmlError.user("\(name): the RecordIO record at byte offset \(recordOffset) is a "
+            throw OptmlError.user("\(name): the RecordIO record at byte offset \(origin + recordOffset) is a "
                 + "\(first == .middle ? "middle" : "last") part (continuation flag \(first.rawValue)) without a first "
                 + "part before it. The file is not valid RecordIO (was it cut or concatenated mid-record?).")
         }
@@ -70,19 +74,19 @@ struct RecordIOScanner {
             for byte in [0x0A, 0x23, 0xD7, 0xCE] as [UInt8] { scratch.append(byte) }
             let partOffset = offset
             guard offset < count else {
-                throw OptmlError.user("\(name): the multi-part RecordIO record at byte offset \(recordOffset) ends "
-                    + "at byte offset \(offset) before its last part (truncated file).")
+                throw OptmlError.user("\(name): the multi-part RecordIO record at byte offset \(origin + recordOffset) ends "
+                    + "at byte offset \(origin + offset) before its last part (truncated file).")
             }
             (part, length) = try header(at: offset)
             guard let (nextStart, nextFlag) = part, nextFlag == .middle || nextFlag == .last else {
-                throw OptmlError.user("\(name): the multi-part RecordIO record at byte offset \(recordOffset) continues "
-                    + "at byte offset \(partOffset) with a part whose continuation flag is "
+                throw OptmlError.user("\(name): the multi-part RecordIO record at byte offset \(origin + recordOffset) continues "
+                    + "at byte offset \(origin + partOffset) with a part whose continuation flag is "
                     + "\(part.map { String($0.1.rawValue) } ?? "missing") (expected 2 for a middle part or 3 for the last).")
             }
             partStart = nextStart
             flag = nextFlag
         }
-        return (UnsafeRawBufferPointer(start: scratch.base, count: scratch.count), recordOffset)
+        return (UnsafeRawBufferPointer(start: scratch.base, count: scratch.count), origin + recordOffset)
     }
 
     /// Checks the header at `at`: returns the payload start and flag (nil for trailing zero
@@ -92,25 +96,25 @@ struct RecordIOScanner {
         let at = offset
         if count - at < 8 {
             if (at..<count).allSatisfy({ base[$0] == 0 }) { return (nil, 0) }
-            throw OptmlError.user("\(name): \(count - at) bytes at byte offset \(at) are too few for a RecordIO "
+            throw OptmlError.user("\(name): \(count - at) bytes at byte offset \(origin + at) are too few for a RecordIO "
                 + "header (8 bytes: magic 0A 23 D7 CE and a length). The file is truncated or not RecordIO.")
         }
         let raw = UnsafeRawPointer(base + at)
         let magic = UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self))
         guard magic == RecordIOFraming.magic else {
             let bytes = (0..<4).map { hex(base[at + $0]) }.joined(separator: " ")
-            throw OptmlError.user("\(name): expected the RecordIO magic 0A 23 D7 CE at byte offset \(at), found "
-                + "\(bytes). \(at == 0 ? mismatchHint() : "The file is corrupt or a record length is wrong.")")
+            throw OptmlError.user("\(name): expected the RecordIO magic 0A 23 D7 CE at byte offset \(origin + at), found "
+                + "\(bytes). \(origin + at == 0 ? mismatchHint() : "The file is corrupt or a record length is wrong.")")
         }
         let word = UInt32(littleEndian: (raw + 4).loadUnaligned(as: UInt32.self))
         let length = Int(word & 0x1FFF_FFFF)
         let flag = RecordIOFraming.Part(rawValue: word >> 29)
         guard let flag else {
-            throw OptmlError.user("\(name): the RecordIO header at byte offset \(at) has continuation flag "
+            throw OptmlError.user("\(name): the RecordIO header at byte offset \(origin + at) has continuation flag "
                 + "\(word >> 29) (expected 0 to 3). The file is corrupt.")
         }
         guard length <= count - at - 8 else {
-            throw OptmlError.user("\(name): the RecordIO record at byte offset \(at) declares \(length) payload bytes "
+            throw OptmlError.user("\(name): the RecordIO record at byte offset \(origin + at) declares \(length) payload bytes "
                 + "but only \(count - at - 8) follow (truncated file).")
         }
         return ((at + 8, flag), length)
