@@ -362,16 +362,6 @@ extension TrainingJob {
             throw error
         }
         log.line("#timing: host=\(host), phase=fit, rows=\(train.count), \(timer.fields)")
-        if let peak = Self.peakResidentBytes() { log.line("#memory: peak_rss_bytes=\(peak)") }
         return (result, train.count)
-    }
-
-    /// The process's peak resident set (`VmHWM` of `/proc/self/status`), or nil where unavailable.
-    static func peakResidentBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count >= 2, let kib = Int(fields[1]) else { return nil }
-        return kib * 1024
     }
 }
