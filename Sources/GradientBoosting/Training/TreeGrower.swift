@@ -89,7 +89,7 @@ final class TreeGrower {
     /// The dense histogram kernel (nil on sparse data).
     let builder: HistogramBuilder?
     /// Sparse data: how many nodes waiting to be split may keep their histograms for the
-    /// subtraction trick (`sparseHistogramBudget` bytes' worth, at least 2).
+    /// subtraction trick (the histogram budget's worth; 0 sums every node from its rows).
     let retainLimit: Int
     /// Sparse data: nodes waiting to be split that hold a histogram.
     var retained = 0
@@ -117,15 +117,17 @@ final class TreeGrower {
         self.init(dense: matrix, sparse: nil, parameters: parameters)
     }
 
-    /// A grower on the sparse layout.
-    convenience init(sparse: SparseBinnedMatrix, parameters: BoostingParameters) {
-        self.init(dense: nil, sparse: sparse, parameters: parameters)
+    /// A grower on the sparse layout, keeping at most `histogramBudget` bytes of histograms for
+    /// the subtraction trick (see `retainLimit`).
+    convenience init(sparse: SparseBinnedMatrix, parameters: BoostingParameters, histogramBudget: Int = TreeGrower.sparseHistogramBudget) {
+        self.init(dense: nil, sparse: sparse, parameters: parameters, histogramBudget: histogramBudget)
     }
 
     /// Bytes of histograms sparse growing keeps for subtraction (see `retainLimit`).
     static let sparseHistogramBudget = 192 << 20
 
-    private init(dense matrix: BinnedMatrix?, sparse: SparseBinnedMatrix?, parameters: BoostingParameters) {
+    private init(dense matrix: BinnedMatrix?, sparse: SparseBinnedMatrix?, parameters: BoostingParameters,
+                 histogramBudget: Int = TreeGrower.sparseHistogramBudget) {
         self.matrix = matrix
         self.sparse = sparse
         self.parameters = parameters
@@ -147,7 +149,7 @@ final class TreeGrower {
         }
         pool = HistogramPool(slotCount: slotCount)
         builder = matrix.map { HistogramBuilder(matrix: $0, threads: parameters.threads) }
-        retainLimit = max(2, Self.sparseHistogramBudget / max(1, 16 * slotCount))
+        retainLimit = max(0, histogramBudget / max(1, 16 * slotCount))
         let n = max(1, rowCount)
         bufferCodes = matrix.map { m in (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: n * m.stride, alignment: 16) } } ?? []
         bufferRows = (0..<2).map { _ in UnsafeMutablePointer<UInt32>.allocate(capacity: n) }
