@@ -27,11 +27,15 @@ final class SparseBinnedMatrix: @unchecked Sendable {
     let wide: Bool
     /// First histogram slot of each feature; `slotOffsets[columns]` is the total.
     let slotOffsets: [Int32]
-    /// Contiguous feature ranges, one per thread of `threads`, of about equal histogram work
-    /// (stored entries plus slots): each thread builds, subtracts and scans its range's slots.
+    /// Contiguous feature ranges, one per thread (at most `maxRanges`), of about equal histogram
+    /// work (stored entries plus slots): each thread builds, subtracts and scans its range's slots.
     let featureRanges: [Range<Int>]
 
     var slotCount: Int { Int(slotOffsets[columns]) }
+
+    /// Most feature ranges a node's work is cut into: each range costs every row of the node a
+    /// binary search of its entries, which more ranges than this would not pay for.
+    static let maxRanges = 16
 
     /// Bytes of the layout: the entries and the row offsets.
     var byteCount: Int { entryCount * (wide ? 4 : 2) + (rows + 1) * 8 }
@@ -130,7 +134,7 @@ final class SparseBinnedMatrix: @unchecked Sendable {
         rowOffsets = starts
         entries = store
         entryCount = kept
-        featureRanges = Self.featureRanges(perFeatureEntries: perFeature, cuts: cuts, parts: threads)
+        featureRanges = Self.featureRanges(perFeatureEntries: perFeature, cuts: cuts, parts: min(threads, Self.maxRanges))
     }
 
     deinit {
