@@ -47,13 +47,13 @@ import Testing
 
     @Test func featureRangesCoverEveryFeatureOnceInOrder() {
         let cuts = BinCuts(perFeature: (0..<10).map { _ in [1, 2] }, minimums: [Float](repeating: 0, count: 10))
-        let entries = [1000, 0, 0, 0, 0, 0, 0, 0, 0, 1000]
+        let entries = [8000, 0, 0, 0, 0, 0, 0, 0, 0, 8000]
         for parts in 1...4 {
             let ranges = SparseBinnedMatrix.featureRanges(perFeatureEntries: entries, cuts: cuts, parts: parts)
             #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == 10 && ranges.count <= parts)
             #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
         }
-        // Work 1002, 2, …, 2, 1002: half of 2020 is reached at feature 4.
+        // Work 8016, 16, …, 16, 8016: half of 16 160 is reached at feature 4.
         #expect(SparseBinnedMatrix.featureRanges(perFeatureEntries: entries, cuts: cuts, parts: 2) == [0..<5, 5..<10])
     }
 
