@@ -17,9 +17,11 @@ its load time around the two DMatrix constructions. Same settings for both: bina
 ROUNDS rounds, depth 6, eta 0.1, 256 bins, lambda 1, min_child_weight 1, THREADS threads; the
 quality figure is the last round's validation logloss each printed.
 
-It also prints what main's path (densify every channel with NaN, then bin) would have needed:
-the dense Float matrix of the train channel next to the CSR and the bin matrices; that path is
-not run, since on the default shape it needs more memory than a 24 GiB machine has.
+It also prints the sizes involved: the train channel as CSR, the bins optml keeps of its stored
+entries (2 or 4 bytes each, plus 8 per row), one node histogram (16 bytes per bin of every
+feature), and what the earlier paths needed: the one-byte rows × features bin matrix and its two
+partition buffers, and main's densify-with-NaN-then-bin path (not run; on the default shape it
+needs more memory than a 24 GiB machine has).
 
     python3 Benchmarks/peers/sparse_gbdt_bench.py [--optml .build-rel/release/optml] [--rows 200000]
         [--features 20000] [--density 0.005] [--rounds 10] [--threads 2] [--cache /tmp/optml-bench]
@@ -196,15 +198,17 @@ def main():
     csr = stored * (4 + 4) + (rows + 1) * 8
     dense = rows * features * 4
     bins = rows * stride
+    sparse_bins = stored * (4 if features * 256 > 65_536 else 2) + (rows + 1) * 8
     histogram = features * 256 * 16
     print(f"# sparse GBDT: {rows:,} rows × {features:,} features, density {args.density * 100:g} % "
           f"({stored:,} stored entries), {args.rounds} rounds, depth {DEPTH}, {args.threads} threads")
     print(f"train file {mb(file_bytes)}; as CSR (Float values, UInt32 indices, Int offsets) {mb(csr)}; "
           f"as a dense Float matrix {mb(dense)}")
-    print(f"bin matrix {mb(bins)} (rows × {stride} bytes), plus the tree grower's two row-partition buffers of the same "
-          f"size ({mb(2 * bins)}); one node histogram {mb(histogram)} (256 slots × 16 bytes per feature)")
-    print(f"main's path (densify with NaN, then bin) would need at least the dense matrix and the bin matrix at once: "
-          f"{mb(dense + bins)}, {mb(dense + 3 * bins)} with the partition buffers — not run")
+    print(f"bins of the stored entries {mb(sparse_bins)}; one node histogram at most {mb(histogram)} (16 bytes per bin, "
+          f"up to 256 bins per feature)")
+    print(f"the one-byte bin matrix (dense data, and sparse data above 1/4 density) would be {mb(bins)} (rows × {stride} bytes), "
+          f"{mb(3 * bins)} with the tree grower's partition buffers; main's path (densify with NaN, then bin) at least "
+          f"{mb(dense + bins)} — neither is run")
     if not args.skip_optml:
         root = make_tree(folder, paths, args.rounds, args.threads)
         o = run_optml(os.path.abspath(args.optml), root)

@@ -30,7 +30,8 @@ extension TrainingJob {
 
         // Channels stay in the reader's form: libsvm and sparse RecordIO-protobuf channels are
         // trained on and evaluated as CSR (absent entries missing, as XGBoost reads libsvm), so
-        // no rows × features Float matrix is built; only the one-byte bin matrix is.
+        // no rows × features Float matrix is built; a train channel below 1/4 density keeps only
+        // its stored entries' bins, a denser one gets the one-byte bin matrix.
         func read(_ plan: ChannelPlan) throws -> BoostingData {
             try throwIfStopped()
             let timer = PhaseTimer()
@@ -53,7 +54,8 @@ extension TrainingJob {
                 + String(format: "%.4g", m.density * 100) + " %); \(use).")
         }
         let train = try read(plans.first { $0.name == "train" }!)
-        describeSparse("train", train, "binned without a dense copy (bin matrix " + megabytes(train.binMatrixByteCount) + ")")
+        describeSparse("train", train, (train.usesSparseBins ? "its stored entries binned, histograms over them only (bins " : "binned without a dense copy (bin matrix ")
+            + megabytes(train.binMatrixByteCount) + ")")
         var sets: [(name: String, data: BoostingData)] = [("train", train)]
         if let plan = plans.first(where: { $0.name == "validation" }) {
             var validation = try read(plan)

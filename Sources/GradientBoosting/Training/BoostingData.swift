@@ -4,9 +4,12 @@ import MLCore
 /// CSR with absent entries missing), one label per row and optional non-negative row weights.
 ///
 /// Sparse sets (libsvm, sparse RecordIO-protobuf) stay sparse through training: the trainer
-/// computes the bin cuts and the one-byte bin codes straight from the CSR entries and walks
-/// sparse evaluation sets row by row, so no `rows × features` Float matrix is ever built. A sparse
-/// set trains to exactly the model its densified-with-NaN copy trains to.
+/// computes the bin cuts straight from the CSR entries and walks sparse evaluation sets row by
+/// row, so no `rows × features` Float matrix is ever built. A sparse training set below
+/// `SparseBinnedMatrix.densityThreshold` (1/4 of its rows × features stored) keeps the bins of its
+/// stored entries only and its histograms visit only those; a denser one gets the one-byte bin
+/// codes of every (row, feature), as a dense set. Either way it trains to the model its
+/// densified-with-NaN copy trains to (the same splits; sums may round differently).
 public struct BoostingData: Sendable {
     /// The feature matrix of a set.
     public enum Features: Sendable {
@@ -91,11 +94,23 @@ public struct BoostingData: Sendable {
     /// Feature columns of the set.
     public var featureCount: Int { matrix.columns }
 
-    /// Bytes of the bin matrix training on this set builds: one byte per row and feature, each row
-    /// padded to a multiple of 8 bytes. This, not the Float features, bounds the rows × features
-    /// a machine can train on (the tree grower keeps two more buffers of the same size for its
-    /// row partitions, written as nodes are split).
-    public var binMatrixByteCount: Int { BinnedMatrix.byteCount(rows: rowCount, columns: featureCount) }
+    /// Whether training on this set keeps only its stored entries' bins (`SparseBinnedMatrix`):
+    /// a sparse set with fewer stored entries than `SparseBinnedMatrix.densityThreshold` of its
+    /// rows × features.
+    public var usesSparseBins: Bool {
+        if case .sparse(let m) = matrix { return SparseBinnedMatrix.suits(m) }
+        return false
+    }
+
+    /// Bytes of the bin matrix training on this set builds. For a set that `usesSparseBins`: 2 or
+    /// 4 bytes per stored entry (4 when the features' bins may exceed 65 536 in all) and 8 per
+    /// row. Otherwise one byte per row and feature, each row padded to a multiple of 8 bytes; this,
+    /// not the Float features, then bounds the rows × features a machine can train on (the tree
+    /// grower keeps two more buffers of the same size for its row partitions).
+    public var binMatrixByteCount: Int {
+        if case .sparse(let m) = matrix, SparseBinnedMatrix.suits(m) { return SparseBinnedMatrix.byteCount(of: m) }
+        return BinnedMatrix.byteCount(rows: rowCount, columns: featureCount)
+    }
 
     /// Checks the shapes and the label and weight values against the objective.
     ///

@@ -53,7 +53,8 @@ public final class BoostingKernels {
     /// The best split of the node whose histogram was built last, over every feature: the
     /// feature (−1 when no split is usable) and its loss change.
     public func bestSplit() -> (feature: Int, lossChange: Double) {
-        let best = SplitScan.best(histogram: UnsafePointer(histogram), features: Array(0 ..< matrix.columns), matrix: matrix,
+        let best = SplitScan.best(histogram: UnsafePointer(histogram), features: Array(0 ..< matrix.columns)[...], cuts: matrix.cuts,
+                                  slotOffsets: matrix.slotOffsets, missingSlot: true,
                                   g: totals.x, h: totals.y, lower: -.infinity, upper: .infinity, rules: rules,
                                   monotone: monotone, minChildWeight: parameters.minChildWeight)
         return (best.isUsable ? best.feature : -1, best.lossChange)

@@ -51,16 +51,25 @@ public struct BoostingTrainer: Sendable {
         let baseScore = p.baseScore ?? ObjectiveFunctions.estimateBaseScore(objective: objective, labels: train.labels, weights: train.weights)
         let baseMargin = try ObjectiveFunctions.baseMargin(objective: objective, baseScore: baseScore)
 
-        // Sparse training sets are cut and binned from their CSR entries (absent = missing): the
-        // same cuts and codes as their densified-with-NaN copy, without that copy.
-        let matrix: BinnedMatrix
+        // Sparse training sets are cut from their CSR entries (absent = missing): the same cuts as
+        // their densified-with-NaN copy, without that copy. Below `SparseBinnedMatrix.densityThreshold`
+        // they keep only their stored entries' bins (histograms visit stored entries only); denser
+        // ones get the one-byte code matrix, as dense sets do.
+        let makeGrower: (BoostingParameters) -> TreeGrower
         switch train.matrix {
         case .dense(let features):
             let cuts = BinCuts.compute(features: features, weights: train.weights, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
-            matrix = BinnedMatrix(features: features, cuts: cuts, threads: p.threads)
+            let matrix = BinnedMatrix(features: features, cuts: cuts, threads: p.threads)
+            makeGrower = { TreeGrower(matrix: matrix, parameters: $0) }
         case .sparse(let features):
             let cuts = BinCuts.compute(sparse: features, weights: train.weights, maxBin: p.maxBin, seed: p.seed, threads: p.threads)
-            matrix = BinnedMatrix(sparse: features, cuts: cuts, threads: p.threads)
+            if train.usesSparseBins {
+                let matrix = SparseBinnedMatrix(sparse: features, cuts: cuts, threads: p.threads)
+                makeGrower = { TreeGrower(sparse: matrix, parameters: $0) }
+            } else {
+                let matrix = BinnedMatrix(sparse: features, cuts: cuts, threads: p.threads)
+                makeGrower = { TreeGrower(matrix: matrix, parameters: $0) }
+            }
         }
         // Several output groups (multiclass) on several threads: the groups' trees of a round are
         // independent, so each worker grows whole trees on one thread with its own grower, instead
@@ -74,9 +83,9 @@ public struct BoostingTrainer: Sendable {
         if classParallel {
             var single = p
             single.threads = 1
-            growers = (0..<min(p.threads, groups)).map { _ in TreeGrower(matrix: matrix, parameters: single) }
+            growers = (0..<min(p.threads, groups)).map { _ in makeGrower(single) }
         } else {
-            growers = [TreeGrower(matrix: matrix, parameters: p)]
+            growers = [makeGrower(p)]
         }
         let grower = growers[0]
 

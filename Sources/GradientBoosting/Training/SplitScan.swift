@@ -2,16 +2,24 @@
 /// scan over the value bins with missing values sent right, and, when the node has missing values,
 /// a backward scan with them sent left (XGBoost's `hist` enumeration), keeping the largest loss
 /// change that leaves at least `min_child_weight` hessian on each side.
+///
+/// A feature's missing sums are its missing slot (`BinnedMatrix`, `missingSlot` true) or the
+/// node's totals minus the feature's value bins (`SparseBinnedMatrix`, which keeps no missing
+/// slot). The difference is rounded, so there the node counts as having missing values when the
+/// missing hessian exceeds `1e-10 ·` the node's (or the missing gradient `1e-10 · (|G| + H)`):
+/// far above the rounding of sums of Float32 pairs, far below any row that carries weight.
 enum SplitScan {
-    static func best(histogram: UnsafePointer<SIMD2<Double>>, features: [Int], matrix: BinnedMatrix, g nodeG: Double,
-                     h nodeH: Double, lower: Double, upper: Double, rules: SplitRules, monotone: [Int],
-                     minChildWeight mcw: Double) -> SplitCandidate {
-        let cuts = matrix.cuts
+    /// Relative size from which a difference of sums counts as missing values (see above).
+    static let missingTolerance = 1e-10
+
+    static func best(histogram: UnsafePointer<SIMD2<Double>>, features: ArraySlice<Int>, cuts: BinCuts, slotOffsets offsets: [Int32],
+                     missingSlot: Bool, g nodeG: Double, h nodeH: Double, lower: Double, upper: Double, rules: SplitRules,
+                     monotone: [Int], minChildWeight mcw: Double) -> SplitCandidate {
         let parentGain = rules.gain(nodeG, nodeH, lower: lower, upper: upper)
         // The best candidate lives in plain locals (not a struct) so the scan keeps it in registers.
         var bestChange = -Double.infinity, bestFeature = -1, bestBin = -1, bestDefaultLeft = false
         var bestLG = 0.0, bestLH = 0.0, bestRG = 0.0, bestRH = 0.0
-        let offsets = matrix.slotOffsets
+        let missingH = Self.missingTolerance * abs(nodeH), missingG = Self.missingTolerance * (abs(nodeG) + abs(nodeH))
         for feature in features {
             let h = UnsafePointer(histogram + Int(offsets[feature]))
             let bins = cuts.binCount(feature)
@@ -34,8 +42,14 @@ enum SplitScan {
                     }
                 }
             }
-            let missing = h[bins]
-            if missing.y > 0 || missing.x != 0 {
+            let hasMissing: Bool
+            if missingSlot {
+                let missing = h[bins]
+                hasMissing = missing.y > 0 || missing.x != 0
+            } else {
+                hasMissing = nodeH - lh > missingH || abs(nodeG - lg) > missingG
+            }
+            if hasMissing {
                 var rg = 0.0, rh = 0.0
                 var b = bins - 1
                 while b >= 0 {

@@ -69,21 +69,39 @@ struct LeafFilter: Sendable {
 /// the order of the grow policy (depth first-come for `depthwise`, largest loss change for
 /// `lossguide`) until no usable split is left or `max_depth`/`max_leaves` stop it; then splits
 /// worth less than `gamma` are pruned bottom-up.
+///
+/// On a `SparseBinnedMatrix` (see `TreeGrower+Sparse.swift`) a split moves only row numbers and
+/// gradient pairs, a node's histogram sums the stored entries of its rows, and histograms are
+/// kept for subtraction only up to a memory budget; the splits found are the same.
 final class TreeGrower {
-    let matrix: BinnedMatrix
+    /// The one-byte code matrix, or nil when growing on `sparse`.
+    let matrix: BinnedMatrix?
+    /// The sparse layout, or nil when growing on `matrix`.
+    let sparse: SparseBinnedMatrix?
+    let cuts: BinCuts
+    let rowCount: Int
+    let columnCount: Int
+    /// First histogram slot of each feature (the layout's `slotOffsets`).
+    let slotOffsets: [Int32]
     let parameters: BoostingParameters
     let rules: SplitRules
     let pool: HistogramPool
-    let builder: HistogramBuilder
+    /// The dense histogram kernel (nil on sparse data).
+    let builder: HistogramBuilder?
+    /// Sparse data: how many nodes waiting to be split may keep their histograms for the
+    /// subtraction trick (the histogram budget's worth; 0 sums every node from its rows).
+    let retainLimit: Int
+    /// Sparse data: nodes waiting to be split that hold a histogram.
+    var retained = 0
     /// Two ping-pong buffers of row records, row numbers and gradient pairs. A split reads its
     /// node's rows from one and writes the children's to the other, so no row is copied twice.
     private let bufferCodes: [UnsafeMutableRawPointer]
-    private let bufferRows: [UnsafeMutablePointer<UInt32>]
-    private let bufferGradients: [UnsafeMutablePointer<Float>]
+    let bufferRows: [UnsafeMutablePointer<UInt32>]
+    let bufferGradients: [UnsafeMutablePointer<Float>]
     /// The current tree's gradient pairs in row order.
     private var treeGradients: UnsafePointer<Float>?
-    private(set) var nodes: [GrowNode] = []
-    private let monotone: [Int]
+    var nodes: [GrowNode] = []
+    let monotone: [Int]
     private let interactionSets: [[Bool]]
     /// Per node × feature: features the node may split on under the interaction constraints.
     private var allowed: [Bool] = []
@@ -94,10 +112,31 @@ final class TreeGrower {
     private var candidates: [Int] = []
     private var generator: SeededGenerator
 
-    init(matrix: BinnedMatrix, parameters: BoostingParameters) {
+    /// A grower on the one-byte code matrix.
+    convenience init(matrix: BinnedMatrix, parameters: BoostingParameters) {
+        self.init(dense: matrix, sparse: nil, parameters: parameters)
+    }
+
+    /// A grower on the sparse layout, keeping at most `histogramBudget` bytes of histograms for
+    /// the subtraction trick (see `retainLimit`).
+    convenience init(sparse: SparseBinnedMatrix, parameters: BoostingParameters, histogramBudget: Int = TreeGrower.sparseHistogramBudget) {
+        self.init(dense: nil, sparse: sparse, parameters: parameters, histogramBudget: histogramBudget)
+    }
+
+    /// Bytes of histograms sparse growing keeps for subtraction (see `retainLimit`).
+    static let sparseHistogramBudget = 192 << 20
+
+    private init(dense matrix: BinnedMatrix?, sparse: SparseBinnedMatrix?, parameters: BoostingParameters,
+                 histogramBudget: Int = TreeGrower.sparseHistogramBudget) {
         self.matrix = matrix
+        self.sparse = sparse
         self.parameters = parameters
-        let f = matrix.columns
+        cuts = matrix?.cuts ?? sparse!.cuts
+        rowCount = matrix?.rows ?? sparse!.rows
+        columnCount = matrix?.columns ?? sparse!.columns
+        slotOffsets = matrix?.slotOffsets ?? sparse!.slotOffsets
+        let slotCount = Int(slotOffsets[columnCount])
+        let f = columnCount
         var monotone = parameters.monotoneConstraints
         if monotone.count < f { monotone += [Int](repeating: 0, count: f - monotone.count) }
         self.monotone = monotone
@@ -108,10 +147,11 @@ final class TreeGrower {
             for i in set where i >= 0 && i < f { mask[i] = true }
             return mask
         }
-        pool = HistogramPool(slotCount: matrix.slotCount)
-        builder = HistogramBuilder(matrix: matrix, threads: parameters.threads)
-        let n = max(1, matrix.rows)
-        bufferCodes = (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: n * matrix.stride, alignment: 16) }
+        pool = HistogramPool(slotCount: slotCount)
+        builder = matrix.map { HistogramBuilder(matrix: $0, threads: parameters.threads) }
+        retainLimit = max(0, histogramBudget / max(1, 16 * slotCount))
+        let n = max(1, rowCount)
+        bufferCodes = matrix.map { m in (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: n * m.stride, alignment: 16) } } ?? []
         bufferRows = (0..<2).map { _ in UnsafeMutablePointer<UInt32>.allocate(capacity: n) }
         bufferGradients = (0..<2).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: 2 * n) }
         generator = SeededGenerator(seed: parameters.seed)
@@ -124,15 +164,15 @@ final class TreeGrower {
     }
 
     private func codes(of buffer: Int8) -> UnsafeMutableRawPointer {
-        buffer < 0 ? UnsafeMutableRawPointer(matrix.codes) : bufferCodes[Int(buffer)]
+        buffer < 0 ? UnsafeMutableRawPointer(matrix!.codes) : bufferCodes[Int(buffer)]
     }
 
-    private func gradients(of buffer: Int8) -> UnsafePointer<Float> {
+    func gradients(of buffer: Int8) -> UnsafePointer<Float> {
         buffer < 0 ? treeGradients! : UnsafePointer(bufferGradients[Int(buffer)])
     }
 
     /// Row numbers of a buffer's positions; nil for the matrix, whose position is the row.
-    private func rows(of buffer: Int8) -> UnsafePointer<UInt32>? {
+    func rows(of buffer: Int8) -> UnsafePointer<UInt32>? {
         buffer < 0 ? nil : UnsafePointer(bufferRows[Int(buffer)])
     }
 
@@ -141,10 +181,11 @@ final class TreeGrower {
     ///
     /// - Parameter eta: the learning rate the leaf values are multiplied by.
     func grow(gradients: UnsafePointer<Float>, eta: Double) -> (tree: RegressionTree, leaves: [GrownLeaf]) {
-        let n = matrix.rows, f = matrix.columns
+        let n = rowCount, f = columnCount
         treeGradients = gradients
         nodes.removeAll(keepingCapacity: true)
         pool.releaseAll()
+        retained = 0
         levelFeatures.removeAll(keepingCapacity: true)
         treeFeatures = sample(Array(0..<f), fraction: parameters.colsampleByTree)
         if !interactionSets.isEmpty {
@@ -162,8 +203,12 @@ final class TreeGrower {
         if mayEverSplit(0) {
             let id = pool.acquire()
             nodes[0].histogram = id
-            builder.build(codes: matrix.codes, start: 0, count: n, gradients: gradients, into: pool.pointer(id))
-            findSplit(0)
+            if sparse != nil {
+                sparseRootSplit()
+            } else {
+                builder!.build(codes: matrix!.codes, start: 0, count: n, gradients: gradients, into: pool.pointer(id))
+                findSplit(0)
+            }
         }
 
         var open: [Int] = nodes[0].split.isUsable ? [0] : []
@@ -172,6 +217,7 @@ final class TreeGrower {
             let pick = nextOpen(open)
             let node = open.remove(at: pick)
             if parameters.maxLeaves > 0 && leafCount >= parameters.maxLeaves {
+                if sparse != nil && nodes[node].histogram >= 0 { retained -= 1 }
                 releaseHistogram(of: node)
                 continue
             }
@@ -189,8 +235,14 @@ final class TreeGrower {
     func forEachRow(of leaf: GrownLeaf, _ body: (Int) -> Void) {
         let r = rows(of: leaf.buffer)
         @inline(__always) func row(_ j: Int) -> Int { r.map { Int($0[j]) } ?? j }
-        if let f = leaf.filter {
-            let codes = codes(of: leaf.buffer).assumingMemoryBound(to: UInt8.self), stride = matrix.stride
+        if let f = leaf.filter, let sparse {
+            for j in leaf.start..<(leaf.start + leaf.count) {
+                let bin = sparse.bin(row: row(j), feature: f.feature)
+                let isLeft = bin == Int(f.missingCode) ? f.defaultLeft : bin <= f.leftMaxBin
+                if isLeft == f.wantLeft { body(row(j)) }
+            }
+        } else if let f = leaf.filter {
+            let codes = codes(of: leaf.buffer).assumingMemoryBound(to: UInt8.self), stride = matrix!.stride
             for j in leaf.start..<(leaf.start + leaf.count) {
                 let code = codes[j &* stride &+ f.feature]
                 let isLeft = code == f.missingCode ? f.defaultLeft : Int(code) <= f.leftMaxBin
@@ -218,14 +270,14 @@ final class TreeGrower {
     }
 
     /// Whether the node could be split at all under the depth and weight limits.
-    private func mayEverSplit(_ id: Int) -> Bool {
+    func mayEverSplit(_ id: Int) -> Bool {
         let node = nodes[id]
         if parameters.maxDepth > 0 && node.depth >= parameters.maxDepth { return false }
         if parameters.maxLeaves == 1 { return false }
         return node.count >= 2 && node.h >= 2 * parameters.minChildWeight && node.h > 0
     }
 
-    private func releaseHistogram(of id: Int) {
+    func releaseHistogram(of id: Int) {
         if nodes[id].histogram >= 0 { pool.release(nodes[id].histogram); nodes[id].histogram = -1 }
     }
 
@@ -236,11 +288,9 @@ final class TreeGrower {
         let split = node.split
         // When both children are bound to stay leaves, their rows are not moved: a leaf then
         // names its parent's range and the side of the split (saves the deepest level's partition).
-        let depthFinal = (parameters.maxDepth > 0 && node.depth + 1 >= parameters.maxDepth) || parameters.maxLeaves == 1
-        let mcw = parameters.minChildWeight
-        let bothFinal = depthFinal || (!(split.leftH >= 2 * mcw && split.leftH > 0) && !(split.rightH >= 2 * mcw && split.rightH > 0))
+        let bothFinal = childrenStayLeaves(id)
         let target: Int8 = node.buffer == 0 ? 1 : 0
-        let leftCount = bothFinal ? node.count : partition(node, into: target)
+        let leftCount = bothFinal ? node.count : sparse != nil ? sparsePartition(node, into: target) : partition(node, into: target)
         var left = GrowNode(start: node.start, count: leftCount, g: split.leftG, h: split.leftH, depth: node.depth + 1, parent: id)
         var right = GrowNode(start: bothFinal ? node.start : node.start + leftCount, count: bothFinal ? node.count : node.count - leftCount,
                              g: split.rightG, h: split.rightH, depth: node.depth + 1, parent: id)
@@ -271,12 +321,15 @@ final class TreeGrower {
         let needLeft = !bothFinal && mayEverSplit(leftId), needRight = !bothFinal && mayEverSplit(rightId)
         let parentHistogram = node.histogram
         nodes[id].histogram = -1
-        if needLeft || needRight {
+        if sparse != nil {
+            sparseChildSplits(parent: id, parentHistogram: parentHistogram, left: leftId, right: rightId, need: needLeft || needRight,
+                              leftCount: leftCount, target: target)
+        } else if needLeft || needRight {
             let smaller = leftCount <= node.count - leftCount ? leftId : rightId
             let larger = smaller == leftId ? rightId : leftId
             let built = pool.acquire()
             let small = nodes[smaller]
-            builder.build(codes: bufferCodes[Int(target)], start: small.start, count: small.count,
+            builder!.build(codes: bufferCodes[Int(target)], start: small.start, count: small.count,
                           gradients: bufferGradients[Int(target)], into: pool.pointer(built))
             HistogramBuilder.subtract(pool.pointer(built), from: pool.pointer(parentHistogram), slots: pool.slotCount)
             nodes[smaller].histogram = built
@@ -287,6 +340,15 @@ final class TreeGrower {
         } else {
             pool.release(parentHistogram)
         }
+    }
+
+    /// Whether both children of the node's split are bound to stay leaves (depth or leaf limit
+    /// reached, or neither child has the hessian to be split again).
+    func childrenStayLeaves(_ id: Int) -> Bool {
+        let node = nodes[id], split = node.split
+        let depthFinal = (parameters.maxDepth > 0 && node.depth + 1 >= parameters.maxDepth) || parameters.maxLeaves == 1
+        let mcw = parameters.minChildWeight
+        return depthFinal || (!(split.leftH >= 2 * mcw && split.leftH > 0) && !(split.rightH >= 2 * mcw && split.rightH > 0))
     }
 
     /// Rows from which a partition is split across threads.
@@ -302,8 +364,8 @@ final class TreeGrower {
         let split = node.split
         let start = node.start, count = node.count
         let workers = count >= Self.parallelPartitionThreshold ? min(parameters.threads, 8) : 1
-        let stride = matrix.stride
-        let missing = UInt8(truncatingIfNeeded: matrix.cuts.binCount(split.feature))
+        let stride = matrix!.stride
+        let missing = UInt8(truncatingIfNeeded: cuts.binCount(split.feature))
         let source = codes(of: node.buffer), sourceRows = rows(of: node.buffer), sourceGradients = gradients(of: node.buffer)
         let out = bufferCodes[Int(target)], outRows = bufferRows[Int(target)], outGradients = bufferGradients[Int(target)]
         if workers == 1 {
@@ -375,14 +437,14 @@ final class TreeGrower {
     /// descending with missing values sent left; ties keep the earlier candidate).
     private func findSplit(_ id: Int) {
         let node = nodes[id]
-        nodes[id].split = SplitScan.best(histogram: pool.pointer(node.histogram), features: candidateFeatures(id), matrix: matrix,
-                                         g: node.g, h: node.h, lower: node.lower, upper: node.upper, rules: rules,
+        nodes[id].split = SplitScan.best(histogram: pool.pointer(node.histogram), features: candidateFeatures(id)[...], cuts: cuts,
+                                         slotOffsets: slotOffsets, missingSlot: true, g: node.g, h: node.h, lower: node.lower, upper: node.upper, rules: rules,
                                          monotone: monotone, minChildWeight: parameters.minChildWeight)
     }
 
     // MARK: Feature sampling and interaction constraints
 
-    private func candidateFeatures(_ id: Int) -> [Int] {
+    func candidateFeatures(_ id: Int) -> [Int] {
         let depth = nodes[id].depth
         var level: [Int]
         if let cached = levelFeatures[depth] {
@@ -393,7 +455,7 @@ final class TreeGrower {
         }
         var features = sample(level, fraction: parameters.colsampleByNode)
         if !interactionSets.isEmpty {
-            let f = matrix.columns
+            let f = columnCount
             features = features.filter { allowed[id * f + $0] }
         }
         return features
@@ -414,7 +476,7 @@ final class TreeGrower {
     /// Children of a split on `feature` may use the features of every interaction set holding all
     /// features used on their path; when no set holds them all, only the path's features.
     private func addInteractionState(parent: Int, feature: Int) {
-        let f = matrix.columns
+        let f = columnCount
         var path = Array(used[(parent * f)..<((parent + 1) * f)])
         path[feature] = true
         var mask = [Bool](repeating: false, count: f)
@@ -474,7 +536,7 @@ final class TreeGrower {
             if node.left >= 0 {
                 left[k] = Int32(newId[node.left]); right[k] = Int32(newId[node.right])
                 splitIndices[k] = Int32(node.split.feature)
-                conditions[k] = matrix.cuts.threshold(feature: node.split.feature, leftMaxBin: node.split.leftMaxBin)
+                conditions[k] = cuts.threshold(feature: node.split.feature, leftMaxBin: node.split.leftMaxBin)
                 defaultLeft[k] = node.split.defaultLeft
                 lossChanges[k] = Float(node.split.lossChange)
             } else {
@@ -485,7 +547,7 @@ final class TreeGrower {
                 if node.side != 0 {
                     let parentSplit = nodes[node.parent].split
                     filter = LeafFilter(feature: parentSplit.feature, leftMaxBin: parentSplit.leftMaxBin, defaultLeft: parentSplit.defaultLeft,
-                                        missingCode: UInt8(truncatingIfNeeded: matrix.cuts.binCount(parentSplit.feature)),
+                                        missingCode: UInt8(truncatingIfNeeded: cuts.binCount(parentSplit.feature)),
                                         wantLeft: node.side == 1)
                 }
                 leaves.append(GrownLeaf(node: k, start: node.start, count: node.count, buffer: node.buffer, filter: filter))
