@@ -78,10 +78,10 @@ public enum ExactSolver {
                             x: x, labels: y, weights: sPointer, rows: n, features: d, intercept: intercept,
                             loss: smoothLoss(loss), regularization: regularization, totalWeight: totalWeight, threads: threads)
                         let useNewton = k == 1 && regularization.l1 == 0 && d <= options.newtonMaxFeatures
-                        let start = try warmStart(
+                        let warm = try warmStart(
                             x: x, labels: y, weights: sPointer, rows: n, features: d, outputs: k, intercept: intercept,
                             loss: smoothLoss(loss), regularization: regularization, options: options, newton: useNewton)
-                            ?? [Double](repeating: 0, count: objective.parameterCount)
+                        let start = warm?.theta ?? [Double](repeating: 0, count: objective.parameterCount)
                         let quasiNewton = QuasiNewton(
                             objective: objective, l1: regularization.l1, penalizedCount: k * d,
                             maxIterations: options.maxIterations, tolerance: options.tolerance, historySize: options.historySize)
@@ -102,7 +102,7 @@ public enum ExactSolver {
                             outcome.history = newton.history + outcome.history
                             return (coefficients(outcome.theta), makeReport("newton+lbfgs", outcome))
                         }
-                        let outcome = try quasiNewton.minimize(from: start, report: report)
+                        let outcome = try quasiNewton.minimize(from: start, curvature: warm?.curvature, report: report)
                         return (coefficients(outcome.theta), makeReport(regularization.l1 > 0 ? "owlqn" : "lbfgs", outcome))
                     }
                 }
@@ -117,12 +117,14 @@ public enum ExactSolver {
     /// Rows are taken at a fixed stride (deterministic, and spread over the whole file even when
     /// it is sorted by label). The sample objective has the same form (the loss is a weighted mean,
     /// so the ridge means the same), so its minimizer is within sampling error of the full one and
-    /// Newton's method converges from it in about two full passes.
+    /// Newton's method converges from it in about two full passes. L-BFGS also keeps the sample
+    /// solve's last curvature pairs: the sample's Hessian is within sampling error of the full one,
+    /// so the full solve's first steps are quasi-Newton steps rather than steepest descent.
     private static func warmStart(
         x: UnsafePointer<Double>, labels: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
         rows n: Int, features d: Int, outputs k: Int, intercept: Bool, loss: SmoothObjective.Loss,
         regularization: Regularization, options: ExactSolverOptions, newton: Bool
-    ) throws(OptmlError) -> [Double]? {
+    ) throws(OptmlError) -> (theta: [Double], curvature: CurvatureMemory?)? {
         let stride = options.warmStartStride
         let parameters = k * d + (intercept ? k : 0)
         guard stride > 1, regularization.l1 == 0 else { return nil }
@@ -142,9 +144,10 @@ public enum ExactSolver {
         }
         if weights == nil { total = Double(m) }
         guard total > 0 else { return nil }
-        return try xs.withUnsafeBufferPointer { xb throws(OptmlError) -> [Double]? in
-            try ys.withUnsafeBufferPointer { yb throws(OptmlError) -> [Double]? in
-                try withOptionalBuffer(ws) { wp throws(OptmlError) -> [Double]? in
+        typealias Warm = (theta: [Double], curvature: CurvatureMemory?)
+        return try xs.withUnsafeBufferPointer { xb throws(OptmlError) -> Warm? in
+            try ys.withUnsafeBufferPointer { yb throws(OptmlError) -> Warm? in
+                try withOptionalBuffer(ws) { wp throws(OptmlError) -> Warm? in
                     let sample = SmoothObjective(
                         x: xb.baseAddress!, labels: yb.baseAddress!, weights: wp, rows: m, features: d, intercept: intercept,
                         loss: loss, regularization: regularization, totalWeight: total, threads: options.threads)
@@ -157,13 +160,13 @@ public enum ExactSolver {
                             objective: sample, regularization: regularization, totalWeight: total, threads: options.threads,
                             maxIterations: options.maxIterations, tolerance: tolerance
                         ).minimize(from: zero) { _, _, _ in true }
-                        return complete && outcome.objective.isFinite ? outcome.theta : nil
+                        return complete && outcome.objective.isFinite ? (outcome.theta, nil) : nil
                     }
                     let outcome = try QuasiNewton(
                         objective: sample, l1: 0, penalizedCount: k * d, maxIterations: options.maxIterations,
                         tolerance: tolerance, historySize: options.historySize
                     ).minimize(from: zero) { _, _, _ in true }
-                    return outcome.objective.isFinite ? outcome.theta : nil
+                    return outcome.objective.isFinite ? (outcome.theta, outcome.memory) : nil
                 }
             }
         }

@@ -29,6 +29,8 @@ struct QuasiNewton {
         var converged: Bool
         var stoppedByMonitor: Bool
         var history: [Double]
+        /// The curvature pairs at the end (L-BFGS without L1), to start a related solve with.
+        var memory: CurvatureMemory? = nil
     }
 
     let objective: any DifferentiableObjective
@@ -45,7 +47,13 @@ struct QuasiNewton {
     /// Convergence: `‖∇F‖∞ ≤ tolerance · max(1, |F|)` (the pseudo-gradient for OWL-QN), or an
     /// objective that no longer changes in floating point (relative change ≤ 64 ε). Throws
     /// `OptmlError.algorithm` when the objective is not finite at the start.
-    func minimize(from start: [Double], report: (Int, Double, [Double]) -> Bool) throws(OptmlError) -> Outcome {
+    ///
+    /// `curvature`, when given (L-BFGS only), seeds the memory with pairs from a related objective,
+    /// such as the same loss on a sample of the rows (`ExactSolver`'s warm start): the first
+    /// directions are then quasi-Newton ones instead of steepest descent. Pairs that stop giving
+    /// descent are dropped as stale ones are.
+    func minimize(from start: [Double], curvature: CurvatureMemory? = nil,
+                  report: (Int, Double, [Double]) -> Bool) throws(OptmlError) -> Outcome {
         let p = objective.parameterCount
         var theta = start
         var gradient = [Double](repeating: 0, count: p)
@@ -54,6 +62,7 @@ struct QuasiNewton {
         var direction = [Double](repeating: 0, count: p)
         var steepest = [Double](repeating: 0, count: p)  // ∇F, or the pseudo-gradient under L1
         var memory = CurvatureMemory(size: historySize, dimension: p)
+        if l1 == 0, let curvature { memory = curvature }
 
         var value = evaluate(theta, into: &gradient) + l1Norm(theta)
         guard value.isFinite else {
@@ -125,7 +134,8 @@ struct QuasiNewton {
                 converged = true
             }
         }
-        return Outcome(theta: theta, objective: value, iterations: iteration, converged: converged, stoppedByMonitor: stopped, history: history)
+        return Outcome(theta: theta, objective: value, iterations: iteration, converged: converged, stoppedByMonitor: stopped, history: history,
+                       memory: l1 == 0 ? memory : nil)
     }
 
     private func evaluate(_ theta: [Double], into gradient: inout [Double]) -> Double {
