@@ -64,7 +64,7 @@ import Glibc
     static func writeChannel(_ tree: TemporaryOptML, _ channel: String, rows: [(label: Double, values: [Double])], format: Format) throws {
         let half = rows.count / 2
         try tree.write("input/data/\(channel)/part-0", encode(rows[..<half], format: format))
-        try tree.write("input/data/\(channel)/part-1.gz", try gzip(encode(rows[half...], format: format)))
+        try tree.write("input/data/\(channel)/part-1.gz", try gzipCompressed(encode(rows[half...], format: format)))
     }
 
     func train(_ tree: TemporaryOptML, limit: Int?, extra: [String: String] = [:]) throws -> ProcessResult {
@@ -206,17 +206,5 @@ import Glibc
         #expect(memory.status != 0)
         #expect(memory.stdout.contains("fits the memory budget"))
         #expect(tree.read("output/failure") == streamedFailure)
-    }
-
-    /// `data` gzip-compressed by the system's gzip tool.
-    static func gzip(_ data: Data) throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("optml-gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("data")
-        try data.write(to: file)
-        let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-f", file.path])
-        precondition(result.status == 0, result.stderr)
-        return try Data(contentsOf: folder.appendingPathComponent("data.gz"))
     }
 }

@@ -99,7 +99,7 @@ import TestSupport
                            channels: ["train", "test"])
         let text = Self.digitsCSV(rows: 6_000, features: 6, distinct: 6_000, binary: true)
         let cut = text[..<(text.count / 2)].lastIndex(of: UInt8(ascii: "\n"))! + 1
-        try tree.write("input/data/train/part-0.csv.gz", try gzip(Data(text[..<cut])))
+        try tree.write("input/data/train/part-0.csv.gz", try gzipCompressed(Data(text[..<cut])))
         try tree.write("input/data/train/part-1.csv", Data(text[cut...]))
         try tree.write("input/data/test/test.csv", Self.digitsCSV(rows: 2_000, features: 6, distinct: 2_000, binary: true, seed: 4))
         let streamed = try train(tree, limit: 10_000, extra: ["OPTML_STREAM_BLOCK_BYTES": "20000"])
@@ -160,17 +160,5 @@ import TestSupport
         let (status, output) = try trainUntil("training in streaming passes", root: tree.root)
         #expect(status == 143, "\(output)")
         #expect(tree.read("output/failure")?.contains("Training was stopped by SIGTERM") == true, "\(tree.read("output/failure") ?? "")")
-    }
-
-    /// `data` gzip-compressed by the system's gzip tool.
-    func gzip(_ data: Data) throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("optml-gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("data")
-        try data.write(to: file)
-        let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-f", file.path])
-        precondition(result.status == 0, result.stderr)
-        return try Data(contentsOf: folder.appendingPathComponent("data.gz"))
     }
 }

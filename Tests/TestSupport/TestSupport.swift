@@ -192,3 +192,15 @@ public func trainUntil(_ marker: String, root: URL) throws -> (status: Int32, ou
     process.waitUntilExit()
     return (process.terminationStatus, seen)
 }
+
+/// `data` gzip-compressed by the system's gzip tool.
+public func gzipCompressed(_ data: Data) throws -> Data {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("optml-gz-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("data")
+    try data.write(to: file)
+    let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-f", file.path])
+    precondition(result.status == 0, result.stderr)
+    return try Data(contentsOf: folder.appendingPathComponent("data.gz"))
+}
