@@ -82,12 +82,12 @@ struct StreamingProblem {
         let smooth = ExactSolver.smoothLoss(loss)
         let objective = StreamingObjective(problem: self, loss: smooth, outputs: k, regularization: regularization,
                                            threads: options.threads, failure: failure)
-        let warm = try warmStart(loss: smooth, outputs: k, regularization: regularization, options: options)
-        let start = warm?.theta ?? [Double](repeating: 0, count: objective.parameterCount)
+        let start = try warmStart(loss: smooth, outputs: k, regularization: regularization, options: options)
+            ?? [Double](repeating: 0, count: objective.parameterCount)
         let outcome = try QuasiNewton(
             objective: objective, l1: regularization.l1, penalizedCount: k * d,
             maxIterations: options.maxIterations, tolerance: options.tolerance, historySize: options.historySize
-        ).minimize(from: start, curvature: warm?.curvature) { iteration, value, theta in
+        ).minimize(from: start) { iteration, value, theta in
             ExactSolver.report(to: monitor, iteration, value, unpack: { coefficients(theta, outputs: k) })
         }
         try checkFailure()
@@ -95,13 +95,13 @@ struct StreamingProblem {
                 ExactSolver.makeReport(regularization.l1 > 0 ? "owlqn" : "lbfgs", outcome))
     }
 
-    /// The minimizer of the same objective on the first block alone, with its last curvature pairs
-    /// (as `ExactSolver`'s warm start keeps them), or nil (L1, a small block, a failed solve).
+    /// The minimizer of the same objective on the first block alone, or nil (L1, a small block,
+    /// a failed solve).
     private func warmStart(loss: SmoothObjective.Loss, outputs k: Int, regularization: Regularization,
-                           options: ExactSolverOptions) throws -> (theta: [Double], curvature: CurvatureMemory?)? {
+                           options: ExactSolverOptions) throws -> [Double]? {
         guard regularization.l1 == 0, options.warmStartStride > 1 else { return nil }
         let parameters = k * d + (fitIntercept ? k : 0)
-        var start: (theta: [Double], curvature: CurvatureMemory?)?
+        var start: [Double]?
         struct FirstBlockDone: Error {}
         do {
             try design.forEachBlock { first, block in
@@ -119,7 +119,7 @@ struct StreamingProblem {
                                 objective: sample, l1: 0, penalizedCount: k * d, maxIterations: options.maxIterations,
                                 tolerance: max(options.tolerance, 1e-5), historySize: options.historySize
                             ).minimize(from: [Double](repeating: 0, count: parameters)) { _, _, _ in true }
-                            return outcome.flatMap { $0.objective.isFinite ? ($0.theta, $0.memory) : nil }
+                            return outcome.flatMap { $0.objective.isFinite ? $0.theta : nil }
                         }
                     }
                 }
